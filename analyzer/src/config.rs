@@ -1,0 +1,77 @@
+//! Analysis configuration: lint levels set on the command line or in a config file.
+
+use crate::diagnostic::Level;
+use crate::lints::LintId;
+use std::collections::HashMap;
+
+/// A selector that names no lint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownLint(pub String);
+
+impl std::fmt::Display for UnknownLint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "unknown lint `{}` (see `cargo bpcheck --list`)", self.0)
+    }
+}
+
+impl std::error::Error for UnknownLint {}
+
+/// Lint levels: per-lint overrides plus the `warnings` group, applied in the order given,
+/// the last word winning, like rustc's `-A/-W/-D`.
+#[derive(Debug, Clone, Default)]
+pub struct LintLevels {
+    per_lint: HashMap<LintId, Level>,
+    /// `-D warnings` / `-A warnings`: what becomes of every finding at `warn` level.
+    warnings: Option<Level>,
+}
+
+impl LintLevels {
+    /// Sets the level of the lint named by `selector` (code, name, or `warnings`).
+    pub fn set(&mut self, selector: &str, level: Level) -> Result<(), UnknownLint> {
+        if selector.trim().eq_ignore_ascii_case("warnings") {
+            self.warnings = Some(level);
+            return Ok(());
+        }
+        let id =
+            LintId::from_str_loose(selector).ok_or_else(|| UnknownLint(selector.to_string()))?;
+        self.per_lint.insert(id, level);
+        Ok(())
+    }
+
+    /// The effective level of `lint`.
+    pub fn level(&self, lint: LintId) -> Level {
+        let level = self
+            .per_lint
+            .get(&lint)
+            .copied()
+            .unwrap_or(lint.info().default_level);
+        match (level, self.warnings) {
+            (Level::Warn, Some(w)) => w,
+            (l, _) => l,
+        }
+    }
+}
+
+/// Everything that changes what an analysis reports.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    pub levels: LintLevels,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn later_settings_win_and_warnings_group_upgrades() {
+        let mut l = LintLevels::default();
+        assert_eq!(l.level(LintId::UnboundedChannel), Level::Warn);
+        l.set("warnings", Level::Deny).unwrap();
+        assert_eq!(l.level(LintId::UnboundedChannel), Level::Deny);
+        l.set("unbounded-channel", Level::Allow).unwrap();
+        assert_eq!(l.level(LintId::UnboundedChannel), Level::Allow);
+        l.set("BP001", Level::Warn).unwrap();
+        assert_eq!(l.level(LintId::UnboundedChannel), Level::Deny);
+        assert!(l.set("BP999", Level::Deny).is_err());
+    }
+}

@@ -1,0 +1,143 @@
+//! Syntax facts: what one file says, as plain data with byte ranges and unresolved paths.
+//!
+//! Extraction (`extract`) turns a parsed file into [`FileFacts`] on the thread that parsed
+//! it; nothing here holds a `syn` node or a `proc_macro2::Span`. Resolution (`resolve`)
+//! and the model (`model`) work on these facts only.
+
+use crate::source::{FileId, FileRange};
+use std::collections::HashMap;
+
+/// A scope (module or block) inside one file.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ScopeId {
+    pub file: FileId,
+    pub idx: u32,
+}
+
+/// A body of code: a function, closure, async block or item initializer.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct BodyId {
+    pub file: FileId,
+    pub idx: u32,
+}
+
+/// A path as written, with the scope it is written in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PathRef {
+    pub scope: ScopeId,
+    /// Written with a leading `::`.
+    pub global: bool,
+    /// Segments without generic arguments.
+    pub segments: Vec<String>,
+}
+
+/// One name brought into scope by a `use` (or `extern crate ... as`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UseFact {
+    /// The name it binds; `None` for a glob.
+    pub name: Option<String>,
+    pub global: bool,
+    /// The path it refers to (for a glob: the module whose items are imported).
+    pub path: Vec<String>,
+}
+
+/// What a named item in a scope is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ItemKind {
+    /// A module: inline (`mod x { }`, scope known) or from a file (linked by the loader).
+    Mod(Option<ScopeId>),
+    Fn(BodyId),
+    /// A `const` or `static` with its integer value when it is a literal.
+    Const(Option<u64>),
+    /// Anything else with a name (types, traits, macros).
+    Other,
+}
+
+/// A module or block scope.
+#[derive(Clone, Debug, Default)]
+pub struct Scope {
+    /// For a block: the enclosing scope. For a module: `None` (names do not leak in).
+    pub parent: Option<ScopeId>,
+    /// For a module: its parent module (`super`). Set by the loader for file modules.
+    pub parent_module: Option<ScopeId>,
+    pub is_module: bool,
+    pub items: HashMap<String, ItemKind>,
+    pub uses: Vec<UseFact>,
+}
+
+/// A `mod name;` declaration whose file the loader must find.
+#[derive(Clone, Debug)]
+pub struct ModDecl {
+    pub scope: ScopeId,
+    pub name: String,
+    /// `#[path = "..."]`, if any.
+    pub path_attr: Option<String>,
+    /// Inline modules between the file's root and this declaration (for the directory).
+    pub inline_dirs: Vec<String>,
+    pub range: FileRange,
+}
+
+/// What kind of body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BodyKind {
+    /// A free function or method, with the `impl` self type name for methods.
+    Fn {
+        name: String,
+        self_ty: Option<String>,
+    },
+    Closure,
+    AsyncBlock,
+    /// A `const`/`static` initializer.
+    Init {
+        name: String,
+    },
+}
+
+/// A body with its position in the nesting of bodies.
+#[derive(Clone, Debug)]
+pub struct BodyFact {
+    pub kind: BodyKind,
+    pub parent: Option<BodyId>,
+    pub scope: ScopeId,
+    pub range: FileRange,
+    /// Written inside a loop of its parent body.
+    pub in_loop: bool,
+}
+
+/// The shape of an argument, as far as the analysis needs it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ArgFact {
+    /// An integer literal.
+    Int(u64),
+    /// A path (a local variable, a const, a function).
+    Path(PathRef),
+    /// A closure or async block: the body it starts.
+    Body(BodyId),
+    /// Something else, with its source text range.
+    Other(FileRange),
+}
+
+/// A call of a path: `a::b::c(args)`.
+#[derive(Clone, Debug)]
+pub struct CallFact {
+    pub body: Option<BodyId>,
+    pub callee: PathRef,
+    pub args: Vec<ArgFact>,
+    pub range: FileRange,
+    /// Inside a loop of its body.
+    pub in_loop: bool,
+    /// Found inside a macro invocation (parsed on a best-effort basis).
+    pub in_macro: bool,
+}
+
+/// Everything extracted from one file.
+#[derive(Clone, Debug, Default)]
+pub struct FileFacts {
+    /// Scope 0 is the file's root module.
+    pub scopes: Vec<Scope>,
+    pub bodies: Vec<BodyFact>,
+    pub calls: Vec<CallFact>,
+    pub mod_decls: Vec<ModDecl>,
+    /// Ranges of `// bpcheck:allow(...)` comments, by line: (line, selectors).
+    pub allows: Vec<(usize, Vec<String>)>,
+}

@@ -1,0 +1,115 @@
+//! Static analysis of backpressure in async and actor-based Rust.
+//!
+//! Data flows one way: sources -> facts -> model (resolved facts, later the message graph)
+//! -> lints -> diagnostics. Nothing in this crate prints; the CLI renders diagnostics.
+//! No source text makes it panic: unreadable or unparsable files become diagnostics.
+
+pub mod catalog;
+pub mod config;
+pub mod diagnostic;
+mod extract;
+pub mod facts;
+pub mod lints;
+mod load;
+pub mod model;
+mod resolve;
+pub mod source;
+mod suppress;
+
+pub use config::{Config, LintLevels, UnknownLint};
+pub use diagnostic::{Confidence, Diagnostic, Label, Level};
+pub use lints::{LintId, LintInfo};
+pub use load::collect_rs_files;
+pub use source::{FileId, FileRange, SourceDb, SourceFile};
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+/// Where a crate's sources are.
+#[derive(Clone, Debug)]
+pub enum Roots {
+    /// A target's root file; `mod` declarations are followed from it.
+    ModuleTree(PathBuf),
+    /// A set of files analyzed as they are; `mod` declarations link files of the set.
+    Files(Vec<PathBuf>),
+}
+
+/// One crate (one cargo target, or a set of loose files) to analyze.
+#[derive(Clone, Debug)]
+pub struct CrateInput {
+    /// Display name (the target's name).
+    pub name: String,
+    pub roots: Roots,
+    /// Dependency names as written in code -> the crate's real name (`rename = ...` in Cargo.toml).
+    pub extern_renames: HashMap<String, String>,
+}
+
+impl CrateInput {
+    /// A crate that follows the module tree from `root`, with no renamed dependencies.
+    pub fn from_root(name: impl Into<String>, root: impl Into<PathBuf>) -> Self {
+        CrateInput {
+            name: name.into(),
+            roots: Roots::ModuleTree(root.into()),
+            extern_renames: HashMap::new(),
+        }
+    }
+}
+
+/// The result of one run.
+#[derive(Debug)]
+pub struct Analysis {
+    pub files: SourceDb,
+    /// Findings at `warn` or `deny` level, sorted by file, position and code; duplicates
+    /// (a file shared by two targets) removed.
+    pub diagnostics: Vec<Diagnostic>,
+    /// For each file, the index of the input crate it was loaded for.
+    pub file_crate: Vec<usize>,
+    pub model: model::Model,
+}
+
+impl Analysis {
+    /// True when some diagnostic is at `deny` level.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(|d| d.level == Level::Deny)
+    }
+}
+
+/// Loads, parses and analyzes the given crates.
+pub fn analyze(crates: &[CrateInput], config: &Config) -> Analysis {
+    let loaded = load::load(crates);
+    let model = model::Model::build(&loaded, crates);
+    let mut diagnostics = loaded.diagnostics.clone();
+    diagnostics.extend(lints::run_all(&model));
+    let facts: HashMap<FileId, &facts::FileFacts> = loaded
+        .facts
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (FileId(i as u32), f))
+        .collect();
+    suppress::apply(&mut diagnostics, &loaded.db, &facts);
+    for d in &mut diagnostics {
+        d.level = config.levels.level(d.lint);
+    }
+    diagnostics.retain(|d| d.level != Level::Allow);
+    sort_and_dedup(&mut diagnostics, &loaded.db);
+    Analysis {
+        diagnostics,
+        file_crate: loaded.file_crate.clone(),
+        files: loaded.db,
+        model,
+    }
+}
+
+fn sort_and_dedup(diags: &mut Vec<Diagnostic>, db: &SourceDb) {
+    let key = |d: &Diagnostic| {
+        let r = d.primary_range();
+        (
+            r.map(|r| db.get(r.file).path.clone()),
+            r.map(|r| (r.start, r.end)),
+            d.lint,
+            d.message.clone(),
+        )
+    };
+    diags.sort_by_cached_key(key);
+    diags.dedup_by(|a, b| key(a) == key(b));
+}

@@ -1,0 +1,81 @@
+//! BP001 `unbounded-channel`: every creation of an unbounded channel.
+
+use super::LintInfo;
+use crate::diagnostic::{Confidence, Diagnostic, Level};
+use crate::lints::LintId;
+use crate::model::{Capacity, Model};
+
+pub(crate) static INFO: LintInfo = LintInfo {
+    code: "BP001",
+    name: "unbounded-channel",
+    default_level: Level::Warn,
+    summary: "a channel that never pushes back on its senders",
+    doc: r#"### What it detects
+Every creation of an unbounded channel: `tokio::sync::mpsc::unbounded_channel`,
+`std::sync::mpsc::channel`, `futures::channel::mpsc::unbounded`, `crossbeam_channel::unbounded`,
+`flume::unbounded`, `async_channel::unbounded`, `kanal::unbounded`/`unbounded_async` and
+`async_std::channel::unbounded`, however the path is written (aliases, globs, renamed crates).
+
+### Why it matters
+A send on an unbounded channel never waits. When the consumer is slower than the producers,
+the queue grows without limit: memory grows until the process is killed, and every queued
+message waits longer than the one before it. Nothing tells the producer to slow down.
+
+### Example
+```rust
+let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+tokio::spawn(async move {
+    loop {
+        tx.send(read_frame().await).unwrap(); // never waits
+    }
+});
+while let Some(frame) = rx.recv().await {
+    slow_write(frame).await; // falls further behind every second
+}
+```
+
+### How to fix
+Choose a capacity and use a bounded channel; `send(..).await` then waits while the queue is
+full, which slows the producer to the consumer's pace:
+```rust
+let (tx, mut rx) = tokio::sync::mpsc::channel(64);
+tx.send(frame).await?;
+```
+Where losing messages is acceptable (metrics, progress reports), keep it bounded and use
+`try_send`, dropping the message when the queue is full.
+
+### How to allow
+On the command line: `cargo bpcheck -A BP001` (or `-A unbounded-channel`). For one place, when
+something else bounds the queue (for example a semaphore held for the message's lifetime), put
+`// bpcheck:allow(unbounded-channel)` on the line of the call or the line above it.
+"#,
+};
+
+pub(crate) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
+    for ch in model
+        .channels
+        .iter()
+        .filter(|c| c.capacity == Capacity::Unbounded)
+    {
+        let confidence = if ch.in_macro {
+            Confidence::Possible
+        } else {
+            Confidence::Certain
+        };
+        out.push(
+            Diagnostic::new(
+                LintId::UnboundedChannel,
+                "unbounded channel",
+                ch.range,
+                format!("`{}` creates a queue without a limit", ch.api_path),
+            )
+            .with_note(
+                "a send never waits: when the consumer is slower than the producers, memory and latency grow without limit",
+            )
+            .with_help(
+                "use a bounded channel with a chosen capacity so senders wait when it is full; use `try_send` and drop the message where losing it is acceptable",
+            )
+            .with_confidence(confidence),
+        );
+    }
+}

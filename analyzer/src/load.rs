@@ -1,0 +1,348 @@
+//! Loading: reads and parses every file of every crate (in parallel, one level of the
+//! module tree at a time), extracts its facts, and links `mod x;` declarations to files.
+
+use crate::diagnostic::Diagnostic;
+use crate::facts::{FileFacts, ItemKind, ModDecl, ScopeId};
+use crate::lints::LintId;
+use crate::source::{FileId, FileRange, SourceDb};
+use crate::{CrateInput, Roots};
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// Everything loaded for one run. `facts` and `file_crate` are indexed by `FileId`.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub db: SourceDb,
+    pub facts: Vec<FileFacts>,
+    pub file_crate: Vec<usize>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Loaded {
+    /// The facts of a file.
+    pub fn facts(&self, file: FileId) -> &FileFacts {
+        &self.facts[file.0 as usize]
+    }
+}
+
+/// A file to load: which crate, where, and which declaration asked for it.
+struct Job {
+    krate: usize,
+    path: PathBuf,
+    /// Children resolve relative to this file's directory (crate roots, `mod.rs`, `#[path]`).
+    dir_owner: bool,
+    from: Option<ModDecl>,
+}
+
+/// What loading one file produced.
+struct Parsed {
+    text: String,
+    facts: FileFacts,
+    error: Option<Diagnostic>,
+}
+
+/// Loads every crate.
+pub fn load(crates: &[CrateInput]) -> Loaded {
+    let mut loaded = Loaded::default();
+    let mut dir_owner: Vec<bool> = Vec::new();
+    let mut by_path: HashMap<(usize, PathBuf), FileId> = HashMap::new();
+    let mut level: Vec<Job> = Vec::new();
+    let mut follow: Vec<bool> = Vec::new();
+    for (krate, input) in crates.iter().enumerate() {
+        match &input.roots {
+            Roots::ModuleTree(root) => {
+                follow.push(true);
+                level.push(Job {
+                    krate,
+                    path: root.clone(),
+                    dir_owner: true,
+                    from: None,
+                });
+            }
+            Roots::Files(files) => {
+                follow.push(false);
+                level.extend(files.iter().map(|f| Job {
+                    krate,
+                    path: f.clone(),
+                    dir_owner: is_mod_rs(f),
+                    from: None,
+                }));
+            }
+        }
+    }
+    while !level.is_empty() {
+        level.retain(|j| !by_path.contains_key(&(j.krate, j.path.clone())));
+        dedup_jobs(&mut level);
+        let base = loaded.db.len() as u32;
+        let parsed: Vec<Parsed> = level
+            .par_iter()
+            .enumerate()
+            .map(|(i, job)| parse_one(FileId(base + i as u32), job))
+            .collect();
+        let mut next = Vec::new();
+        for (job, p) in level.drain(..).zip(parsed) {
+            let id = loaded.db.add(job.path.clone(), p.text);
+            by_path.insert((job.krate, job.path.clone()), id);
+            loaded.file_crate.push(job.krate);
+            dir_owner.push(job.dir_owner);
+            loaded.diagnostics.extend(p.error);
+            if let Some(decl) = &job.from {
+                link(&mut loaded.facts, decl, id);
+            }
+            if follow[job.krate] {
+                for decl in &p.facts.mod_decls {
+                    match find_module_file(&job.path, job.dir_owner, decl) {
+                        Ok((path, owner)) => next.push(Job {
+                            krate: job.krate,
+                            path,
+                            dir_owner: owner,
+                            from: Some(decl.clone()),
+                        }),
+                        Err(tried) => loaded.diagnostics.push(missing_module(decl, &tried)),
+                    }
+                }
+            }
+            loaded.facts.push(p.facts);
+        }
+        level = next;
+    }
+    link_file_sets(&mut loaded, crates, &dir_owner, &by_path, &follow);
+    loaded
+}
+
+/// In `Files` mode, `mod x;` links to a file of the set when it is there; no file is read.
+fn link_file_sets(
+    loaded: &mut Loaded,
+    crates: &[CrateInput],
+    dir_owner: &[bool],
+    by_path: &HashMap<(usize, PathBuf), FileId>,
+    follow: &[bool],
+) {
+    for (krate, _) in crates.iter().enumerate().filter(|(k, _)| !follow[*k]) {
+        let files: Vec<FileId> = (0..loaded.db.len() as u32)
+            .map(FileId)
+            .filter(|f| loaded.file_crate[f.0 as usize] == krate)
+            .collect();
+        for file in files {
+            let decls = loaded.facts(file).mod_decls.clone();
+            let path = loaded.db.get(file).path.clone();
+            for decl in &decls {
+                let found = candidates(&path, dir_owner[file.0 as usize], decl)
+                    .into_iter()
+                    .find_map(|(p, _)| by_path.get(&(krate, p)).copied());
+                if let Some(child) = found {
+                    link(&mut loaded.facts, decl, child);
+                }
+            }
+        }
+    }
+}
+
+fn dedup_jobs(jobs: &mut Vec<Job>) {
+    let mut seen = std::collections::HashSet::new();
+    jobs.retain(|j| seen.insert((j.krate, j.path.clone())));
+}
+
+/// Makes `decl`'s module item point at `child`'s root scope, and `child`'s `super` at the declaring module.
+fn link(facts: &mut [FileFacts], decl: &ModDecl, child: FileId) {
+    let child_root = ScopeId {
+        file: child,
+        idx: 0,
+    };
+    if child_root.file == decl.scope.file {
+        return;
+    }
+    let scopes = &mut facts[decl.scope.file.0 as usize].scopes;
+    if let Some(s) = scopes.get_mut(decl.scope.idx as usize) {
+        s.items
+            .insert(decl.name.clone(), ItemKind::Mod(Some(child_root)));
+    }
+    if let Some(root) = facts
+        .get_mut(child.0 as usize)
+        .and_then(|f| f.scopes.first_mut())
+    {
+        root.parent_module.get_or_insert(decl.scope);
+    }
+}
+
+fn parse_one(id: FileId, job: &Job) -> Parsed {
+    let at = job.from.as_ref().map(|d| d.range);
+    let bytes = match std::fs::read(&job.path) {
+        Ok(b) => b,
+        Err(e) => {
+            return failed(unreadable(
+                id,
+                at,
+                format!("could not read `{}`: {e}", job.path.display()),
+            ))
+        }
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let msg = format!(
+                "`{}` is not valid UTF-8 (invalid byte at offset {})",
+                job.path.display(),
+                e.utf8_error().valid_up_to()
+            );
+            return failed(unreadable(id, at, msg));
+        }
+    };
+    let result = match syn::parse_file(&text) {
+        Ok(file) => Parsed {
+            facts: crate::extract::extract(id, &file, &text),
+            text,
+            error: None,
+        },
+        Err(e) => {
+            let r = e.span().byte_range();
+            let range = FileRange {
+                file: id,
+                start: r.start as u32,
+                end: r.end.max(r.start) as u32,
+            };
+            let mut facts = FileFacts::default();
+            facts.scopes.push(crate::facts::Scope {
+                is_module: true,
+                ..Default::default()
+            });
+            facts.allows = crate::suppress::scan_allows(&text);
+            Parsed {
+                facts,
+                error: Some(
+                    Diagnostic::new(
+                        LintId::ParseError,
+                        format!("could not parse file: {e}"),
+                        range,
+                        e.to_string(),
+                    )
+                    .with_note("the rest of this file is not analyzed; other files are"),
+                ),
+                text,
+            }
+        }
+    };
+    // Spans of this file are no longer needed: free the thread's source map.
+    proc_macro2::extra::invalidate_current_thread_spans();
+    result
+}
+
+fn failed(error: Diagnostic) -> Parsed {
+    let mut facts = FileFacts::default();
+    facts.scopes.push(crate::facts::Scope {
+        is_module: true,
+        ..Default::default()
+    });
+    Parsed {
+        text: String::new(),
+        facts,
+        error: Some(error),
+    }
+}
+
+/// An unreadable file is reported at the `mod` declaration that includes it; a root file has
+/// no such declaration and is reported at its own start.
+fn unreadable(id: FileId, at: Option<FileRange>, msg: String) -> Diagnostic {
+    let at = at.unwrap_or(FileRange {
+        file: id,
+        start: 0,
+        end: 0,
+    });
+    Diagnostic::new(LintId::UnreadableFile, msg, at, "included here")
+        .with_note("this file is not analyzed")
+}
+
+fn missing_module(decl: &ModDecl, tried: &[PathBuf]) -> Diagnostic {
+    let list: Vec<String> = tried.iter().map(|p| p.display().to_string()).collect();
+    Diagnostic::new(
+        LintId::MissingModule,
+        format!("file not found for module `{}`", decl.name),
+        decl.range,
+        "declared here",
+    )
+    .with_note(format!("looked for: {}", list.join(", ")))
+    .with_help(format!(
+        "create one of those files, or add `#[path = \"...\"]` to the declaration of `{}`",
+        decl.name
+    ))
+}
+
+fn is_mod_rs(path: &Path) -> bool {
+    matches!(
+        path.file_name().and_then(|n| n.to_str()),
+        Some("mod.rs" | "lib.rs" | "main.rs")
+    )
+}
+
+/// The file paths a `mod` declaration may load, with whether each owns its directory.
+fn candidates(parent: &Path, parent_owner: bool, decl: &ModDecl) -> Vec<(PathBuf, bool)> {
+    let dir = parent.parent().unwrap_or(Path::new(""));
+    if let Some(p) = &decl.path_attr {
+        // Outside inline modules, `#[path]` is relative to the declaring file's directory.
+        let base = if decl.inline_dirs.is_empty() {
+            dir.to_path_buf()
+        } else {
+            module_dir(parent, parent_owner, &decl.inline_dirs)
+        };
+        return vec![(base.join(p), true)];
+    }
+    let base = module_dir(parent, parent_owner, &decl.inline_dirs);
+    vec![
+        (base.join(format!("{}.rs", decl.name)), false),
+        (base.join(&decl.name).join("mod.rs"), true),
+    ]
+}
+
+/// The directory where children of the module at `inline_dirs` inside `file` live.
+fn module_dir(file: &Path, owner: bool, inline_dirs: &[String]) -> PathBuf {
+    let dir = file.parent().unwrap_or(Path::new(""));
+    let mut base = if owner {
+        dir.to_path_buf()
+    } else {
+        dir.join(file.file_stem().unwrap_or_default())
+    };
+    for d in inline_dirs {
+        base.push(d);
+    }
+    base
+}
+
+fn find_module_file(
+    parent: &Path,
+    parent_owner: bool,
+    decl: &ModDecl,
+) -> Result<(PathBuf, bool), Vec<PathBuf>> {
+    let cands = candidates(parent, parent_owner, decl);
+    cands
+        .iter()
+        .find(|(p, _)| p.is_file())
+        .cloned()
+        .ok_or_else(|| cands.into_iter().map(|(p, _)| p).collect())
+}
+
+/// Every `.rs` file under `dir`, sorted, skipping `target/` and hidden directories.
+pub fn collect_rs_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            let Ok(ft) = entry.file_type() else { continue };
+            if ft.is_dir() {
+                if !name.starts_with('.') && name != "target" {
+                    stack.push(path);
+                }
+            } else if ft.is_file() && name.ends_with(".rs") {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}

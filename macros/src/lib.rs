@@ -1,1 +1,45 @@
+//! Declarations for cargo-bpcheck: name channels, give their capacities, mark actors.
+//!
+//! Every macro validates its arguments at compile time (a `compile_error!` at the span of
+//! the bad token) and expands to nothing that runs: declarations cost nothing at run time.
+//! The analyzer reads the same declarations from source.
 
+mod topology;
+
+use proc_macro::TokenStream;
+
+/// Declares the message topology of a system: named channels with their capacities.
+///
+/// ```text
+/// bpcheck::topology! {
+///     channel jobs: 64;
+///     channel replies: unbounded;
+/// }
+/// ```
+///
+/// Each name may be declared once; a capacity is a positive integer or `unbounded`.
+/// Expands to an empty `const _: () = ();`.
+#[proc_macro]
+pub fn topology(input: TokenStream) -> TokenStream {
+    match syn::parse::<topology::Topology>(input) {
+        Ok(t) => t.expand().into(),
+        Err(e) => e.to_compile_error().into(),
+    }
+}
+
+/// Marks a type or function as an actor (a task with a mailbox). Returns the item unchanged.
+///
+/// ```text
+/// #[bpcheck::actor]
+/// struct Processor { inbox: tokio::sync::mpsc::Receiver<Job> }
+/// ```
+#[proc_macro_attribute]
+pub fn actor(args: TokenStream, item: TokenStream) -> TokenStream {
+    let args = proc_macro2::TokenStream::from(args);
+    if let Some(tok) = args.into_iter().next() {
+        return syn::Error::new(tok.span(), "`#[bpcheck::actor]` takes no arguments")
+            .to_compile_error()
+            .into();
+    }
+    item
+}

@@ -1,0 +1,103 @@
+//! `cargo bpcheck`: runs the backpressure analyzer over cargo packages or loose files and
+//! reports findings rustc-style (human) or cargo-style (JSON, for rust-analyzer).
+//!
+//! Exit status: 0 when no finding is at deny level, 1 when some is, 2 for usage,
+//! manifest or metadata errors.
+
+mod args;
+mod explain;
+mod paths;
+mod render_human;
+mod render_json;
+mod targets;
+
+use args::{ColorWhen, MessageFormat};
+use bpcheck_analyzer::{analyze, Config};
+use clap::{CommandFactory, FromArgMatches};
+use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
+use render_human::HumanRenderer;
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+/// An error that ends the run with exit status 2; printed as `error: {0}`.
+#[derive(Debug)]
+pub struct Fatal(pub String);
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(code) => code,
+        Err(Fatal(msg)) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run() -> Result<ExitCode, Fatal> {
+    // clap prints help/version (exit 0) or the usage error (exit 2) itself.
+    let matches = args::Cli::command()
+        .try_get_matches_from(args::normalized_args())
+        .unwrap_or_else(|e| e.exit());
+    let cli = args::Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+
+    if let Some(sel) = &cli.explain {
+        let text = explain::explain(sel)
+            .ok_or_else(|| Fatal(format!("unknown lint `{sel}` (see `cargo bpcheck --list`)")))?;
+        print_stdout(&text);
+        return Ok(ExitCode::SUCCESS);
+    }
+    if cli.list {
+        print_stdout(&explain::list());
+        return Ok(ExitCode::SUCCESS);
+    }
+
+    let mut config = Config::default();
+    for (selector, level) in args::ordered_levels(&matches) {
+        config
+            .levels
+            .set(&selector, level)
+            .map_err(|e| Fatal(e.to_string()))?;
+    }
+
+    let cwd = std::env::current_dir()
+        .map_err(|e| Fatal(format!("cannot read the current directory: {e}")))?;
+    let plan = targets::plan(&cli, &cwd)?;
+    let analysis = analyze(&plan.crates, &config);
+    let human = HumanRenderer::new(&analysis, &cwd);
+
+    // Output errors (a closed pipe) do not change the verdict.
+    match cli.message_format {
+        MessageFormat::Human => {
+            let mut err = StandardStream::stderr(color_choice(cli.color_when()));
+            for diag in &analysis.diagnostics {
+                let _ = human.render(diag, &mut err);
+            }
+            let _ = writeln!(err, "{}", render_human::summary_line(&analysis));
+        }
+        MessageFormat::Json => {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let _ = render_json::write_all(&mut out, &analysis, &plan, &human);
+        }
+    }
+    Ok(if analysis.has_errors() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn color_choice(when: ColorWhen) -> ColorChoice {
+    match when {
+        ColorWhen::Always => ColorChoice::Always,
+        ColorWhen::Never => ColorChoice::Never,
+        ColorWhen::Auto if std::io::stderr().is_terminal() => ColorChoice::Auto,
+        ColorWhen::Auto => ColorChoice::Never,
+    }
+}
+
+/// Prints to stdout, ignoring a closed pipe instead of panicking like `print!`.
+fn print_stdout(text: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes());
+    let _ = out.flush();
+}

@@ -1,0 +1,408 @@
+//! End-to-end tests of the `cargo-bpcheck` binary: exit codes, messages, JSON output.
+
+use cargo_metadata::diagnostic::DiagnosticLevel;
+use cargo_metadata::{CompilerMessage, Message};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+const BIN: &str = env!("CARGO_BIN_EXE_cargo-bpcheck");
+
+/// The tiny source every positive test uses; BP001 is on line 2, columns 20..64.
+const UNBOUNDED: &str = "fn main() {\n    let (tx, rx) = tokio::sync::mpsc::unbounded_channel::<u8>();\n    drop((tx, rx));\n}\n";
+
+/// A fresh directory under the system temp dir, removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(tag: &str) -> Self {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let n = N.fetch_add(1, Ordering::SeqCst);
+        let dir = std::env::temp_dir().join(format!(
+            "cargo-bpcheck-cli-{}-{tag}-{n}",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("create temp dir");
+        TempDir(dir)
+    }
+
+    fn write(&self, rel: &str, text: &str) -> PathBuf {
+        let path = self.0.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("create parent dir");
+        }
+        std::fs::write(&path, text).expect("write file");
+        path
+    }
+
+    fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn run(cwd: &Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("CARGO_TERM_COLOR")
+        .output()
+        .expect("run cargo-bpcheck")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// A package `name` with `src/lib.rs` = `lib`.
+fn package(name: &str, lib: &str) -> TempDir {
+    let dir = TempDir::new(name);
+    dir.write(
+        "Cargo.toml",
+        &format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n"),
+    );
+    dir.write("src/lib.rs", lib);
+    dir
+}
+
+fn messages(o: &Output) -> Vec<Message> {
+    Message::parse_stream(&o.stdout[..])
+        .collect::<Result<Vec<_>, _>>()
+        .expect("read stdout")
+}
+
+fn compiler_messages(msgs: &[Message]) -> Vec<&CompilerMessage> {
+    msgs.iter()
+        .filter_map(|m| match m {
+            Message::CompilerMessage(c) => Some(c),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn missing_manifest_is_a_usage_error() {
+    let dir = TempDir::new("missing");
+    let manifest = dir.path().join("nope").join("Cargo.toml");
+    let out = run(
+        dir.path(),
+        &["--manifest-path", manifest.to_str().expect("utf-8 path")],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.starts_with("error: manifest path `"), "{err}");
+    assert!(err.contains(&manifest.display().to_string()), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn broken_manifest_is_a_usage_error_naming_the_path() {
+    let dir = TempDir::new("broken");
+    let manifest = dir.write("Cargo.toml", "[package\nname = ");
+    let out = run(dir.path(), &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.starts_with("error: failed to read manifest `"), "{err}");
+    assert!(err.contains(&manifest.display().to_string()), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn unknown_lint_and_unknown_explain_are_usage_errors() {
+    let dir = TempDir::new("unknown");
+    dir.write("a.rs", UNBOUNDED);
+    for args in [
+        &["-D", "BP999", "a.rs"][..],
+        &["--allow", "no-such-lint", "a.rs"],
+        &["--explain", "BP999"],
+    ] {
+        let out = run(dir.path(), args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = stderr(&out);
+        assert!(err.contains("error: unknown lint `"), "{args:?}: {err}");
+        assert!(stdout(&out).is_empty(), "{args:?}");
+    }
+}
+
+#[test]
+fn unknown_package_is_a_usage_error() {
+    let pkg = package("bpcli_one", "pub fn f() {}\n");
+    let out = run(pkg.path(), &["-p", "nope"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("error: package `nope` not found"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn explain_prints_the_doc_by_code_or_name() {
+    let dir = TempDir::new("explain");
+    let by_code = run(dir.path(), &["--explain", "BP001"]);
+    assert_eq!(by_code.status.code(), Some(0));
+    let text = stdout(&by_code);
+    assert!(
+        text.starts_with("BP001 (unbounded-channel), default level: warn\n"),
+        "{text}"
+    );
+    let mut last = 0;
+    for heading in [
+        "### What it detects",
+        "### Why it matters",
+        "### Example",
+        "### How to fix",
+        "### How to allow",
+    ] {
+        let at = text
+            .find(heading)
+            .unwrap_or_else(|| panic!("no {heading} in {text}"));
+        assert!(at > last, "{heading} out of order");
+        last = at;
+    }
+    // Invoked by cargo as `cargo bpcheck`, with the subcommand word as first argument.
+    let by_name = run(dir.path(), &["bpcheck", "--explain", "unbounded_channel"]);
+    assert_eq!(by_name.status.code(), Some(0));
+    assert_eq!(stdout(&by_name), text);
+}
+
+#[test]
+fn list_shows_every_lint() {
+    let dir = TempDir::new("list");
+    let out = run(dir.path(), &["--list"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("BP001"))
+        .unwrap_or_else(|| panic!("no BP001 in {text}"));
+    assert!(line.contains("unbounded-channel"), "{line}");
+    assert!(line.contains("warn"), "{line}");
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("BP900") && l.contains("deny")),
+        "{text}"
+    );
+}
+
+#[test]
+fn human_output_and_levels_decide_the_exit_code() {
+    let pkg = package("bpcli_levels", UNBOUNDED);
+
+    let warn = run(pkg.path(), &["--color", "never"]);
+    assert_eq!(warn.status.code(), Some(0), "{}", stderr(&warn));
+    let err = stderr(&warn);
+    assert!(err.contains("warning[BP001]: unbounded channel"), "{err}");
+    assert!(err.contains("--> src/lib.rs:2:20"), "{err}");
+    assert!(err.contains("^^^^"), "{err}");
+    assert!(err.contains("= help: "), "{err}");
+    assert!(
+        err.contains("bpcheck: 0 errors, 1 warning (1 file analyzed)"),
+        "{err}"
+    );
+    assert!(!err.contains('\u{1b}'), "no color with --color never");
+    assert!(stdout(&warn).is_empty());
+
+    let deny = run(pkg.path(), &["-D", "warnings"]);
+    assert_eq!(deny.status.code(), Some(1));
+    let err = stderr(&deny);
+    assert!(err.contains("error[BP001]: unbounded channel"), "{err}");
+    assert!(err.contains("bpcheck: 1 error, 0 warnings"), "{err}");
+
+    let allow = run(pkg.path(), &["-A", "BP001"]);
+    assert_eq!(allow.status.code(), Some(0));
+    assert!(!stderr(&allow).contains("BP001"), "{}", stderr(&allow));
+    assert!(stderr(&allow).contains("bpcheck: 0 errors, 0 warnings"));
+
+    // Later flags win, across -W/-D/-A.
+    let later_allow = run(pkg.path(), &["-D", "warnings", "-A", "unbounded-channel"]);
+    assert_eq!(
+        later_allow.status.code(),
+        Some(0),
+        "{}",
+        stderr(&later_allow)
+    );
+    let later_deny = run(pkg.path(), &["-A", "BP001", "--deny", "BP001"]);
+    assert_eq!(later_deny.status.code(), Some(1), "{}", stderr(&later_deny));
+
+    let color = run(pkg.path(), &["--color", "always"]);
+    assert!(
+        stderr(&color).contains('\u{1b}'),
+        "color with --color always"
+    );
+}
+
+#[test]
+fn json_output_is_cargo_messages_with_rustc_spans() {
+    let pkg = package("bpcli_json", UNBOUNDED);
+    let out = run(pkg.path(), &["--message-format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out)
+            .lines()
+            .all(|l| serde_json::from_str::<serde_json::Value>(l).is_ok()),
+        "every stdout line is JSON"
+    );
+    let msgs = messages(&out);
+    assert!(
+        matches!(msgs.last(), Some(Message::BuildFinished(b)) if b.success),
+        "{msgs:?}"
+    );
+    let cms = compiler_messages(&msgs);
+    assert_eq!(cms.len(), 1, "{msgs:?}");
+    let cm = cms[0];
+    assert!(
+        cm.package_id.repr.contains("bpcli_json"),
+        "{}",
+        cm.package_id
+    );
+    assert_eq!(cm.target.name, "bpcli_json");
+    assert!(cm.target.src_path.ends_with("src/lib.rs"));
+    let d = &cm.message;
+    assert_eq!(d.message, "unbounded channel");
+    assert_eq!(d.level, DiagnosticLevel::Warning);
+    assert_eq!(d.code.as_ref().map(|c| c.code.as_str()), Some("BP001"));
+    let primary = d.spans.iter().find(|s| s.is_primary).expect("primary span");
+    assert_eq!(primary.file_name, "src/lib.rs");
+    assert_eq!((primary.line_start, primary.line_end), (2, 2));
+    assert_eq!((primary.column_start, primary.column_end), (20, 64));
+    let start = UNBOUNDED.find("tokio::").expect("call in source");
+    assert_eq!(primary.byte_start as usize, start);
+    assert_eq!(
+        &UNBOUNDED[primary.byte_start as usize..primary.byte_end as usize],
+        "tokio::sync::mpsc::unbounded_channel::<u8>()"
+    );
+    assert_eq!(primary.text.len(), 1);
+    assert_eq!(
+        primary.text[0].text,
+        UNBOUNDED.lines().nth(1).expect("line 2")
+    );
+    assert_eq!(
+        (
+            primary.text[0].highlight_start,
+            primary.text[0].highlight_end
+        ),
+        (20, 64)
+    );
+    assert!(d.children.iter().any(|c| c.level == DiagnosticLevel::Help));
+    let rendered = d.rendered.as_deref().expect("rendered");
+    assert!(
+        rendered.starts_with("warning[BP001]: unbounded channel"),
+        "{rendered}"
+    );
+    assert!(!rendered.contains('\u{1b}'), "rendered has no color");
+
+    let denied = run(pkg.path(), &["--message-format=json", "-D", "BP001"]);
+    assert_eq!(denied.status.code(), Some(1));
+    let msgs = messages(&denied);
+    assert!(matches!(msgs.last(), Some(Message::BuildFinished(b)) if !b.success));
+    assert_eq!(
+        compiler_messages(&msgs)[0].message.level,
+        DiagnosticLevel::Error
+    );
+}
+
+#[test]
+fn positional_paths_are_analyzed_without_a_manifest() {
+    let dir = TempDir::new("paths");
+    dir.write("sub/a.rs", UNBOUNDED);
+    dir.write("sub/b.rs", "pub fn quiet() {}\n");
+    let out = run(dir.path(), &["--message-format", "json", "sub"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let msgs = messages(&out);
+    let cms = compiler_messages(&msgs);
+    assert_eq!(cms.len(), 1, "{msgs:?}");
+    assert!(
+        cms[0].package_id.repr.starts_with("path+file://"),
+        "{}",
+        cms[0].package_id
+    );
+    let primary = cms[0]
+        .message
+        .spans
+        .iter()
+        .find(|s| s.is_primary)
+        .expect("primary span");
+    assert_eq!(primary.file_name, "sub/a.rs");
+    assert_eq!((primary.line_start, primary.column_start), (2, 20));
+
+    let human = run(dir.path(), &["sub/b.rs", "sub/a.rs"]);
+    assert!(
+        stderr(&human).contains("(2 files analyzed)"),
+        "{}",
+        stderr(&human)
+    );
+
+    let missing = run(dir.path(), &["nope.rs"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(stderr(&missing).contains("error: path `nope.rs` does not exist"));
+}
+
+#[test]
+fn workspace_selection_and_renamed_dependencies() {
+    let ws = TempDir::new("ws");
+    ws.write(
+        "Cargo.toml",
+        "[workspace]\nresolver = \"2\"\nmembers = [\"a\", \"b\"]\n",
+    );
+    ws.write(
+        "a/Cargo.toml",
+        "[package]\nname = \"bpcli_a\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\ntk = { package = \"tokio\", version = \"1\" }\n",
+    );
+    // Only the rename tells the analyzer that `tk` is tokio.
+    ws.write(
+        "a/src/lib.rs",
+        "pub fn f() {\n    let (_tx, _rx) = tk::sync::mpsc::unbounded_channel::<u8>();\n}\n",
+    );
+    ws.write(
+        "b/Cargo.toml",
+        "[package]\nname = \"bpcli_b\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    );
+    ws.write("b/src/main.rs", UNBOUNDED);
+
+    let file_names = |args: &[&str]| -> Vec<String> {
+        let out = run(ws.path(), args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        let msgs = messages(&out);
+        let mut names: Vec<String> = compiler_messages(&msgs)
+            .iter()
+            .flat_map(|c| c.message.spans.iter().filter(|s| s.is_primary))
+            .map(|s| s.file_name.clone())
+            .collect();
+        names.sort();
+        names
+    };
+    let json = "--message-format=json";
+    assert_eq!(file_names(&[json]), ["a/src/lib.rs", "b/src/main.rs"]);
+    assert_eq!(
+        file_names(&[json, "--workspace"]),
+        ["a/src/lib.rs", "b/src/main.rs"]
+    );
+    assert_eq!(file_names(&[json, "-p", "bpcli_b"]), ["b/src/main.rs"]);
+    assert_eq!(
+        file_names(&[json, "-p", "bpcli_a", "-p", "bpcli_b"]).len(),
+        2
+    );
+    let a_manifest = ws.path().join("a").join("Cargo.toml");
+    let a_manifest = a_manifest.to_str().expect("utf-8 path");
+    assert_eq!(
+        file_names(&[json, "--manifest-path", a_manifest]),
+        ["a/src/lib.rs"]
+    );
+
+    // Inside a member, the member is selected; human file names are relative to the cwd.
+    let out = run(&ws.path().join("b").join("src"), &[]);
+    let err = stderr(&out);
+    assert!(err.contains("--> main.rs:2:20"), "{err}");
+    assert!(!err.contains("lib.rs"), "{err}");
+}

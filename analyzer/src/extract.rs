@@ -18,6 +18,7 @@ pub fn extract(id: FileId, file: &syn::File, text: &str) -> FileFacts {
         loop_depth: 0,
         in_macro: false,
         inline_dirs: Vec::new(),
+        select_pos: None,
     };
     x.facts.scopes.push(Scope {
         is_module: true,
@@ -39,6 +40,8 @@ struct Extractor {
     loop_depth: u32,
     in_macro: bool,
     inline_dirs: Vec<String>,
+    /// Set while recording the future of a select branch.
+    select_pos: Option<SelectPos>,
 }
 
 impl Extractor {
@@ -133,6 +136,8 @@ impl Extractor {
             scope: self.scope,
             range,
             in_loop: self.loop_depth > 0,
+            params: Vec::new(),
+            returns: Vec::new(),
         });
         let saved = (self.body, self.loop_depth);
         self.body = Some(id);
@@ -145,7 +150,14 @@ impl Extractor {
         self.loop_depth = saved.1;
     }
 
-    fn fn_body(&mut self, name: String, self_ty: Option<String>, span: Span, block: &syn::Block) {
+    fn fn_body(
+        &mut self,
+        sig: &syn::Signature,
+        self_ty: Option<String>,
+        span: Span,
+        block: &syn::Block,
+    ) {
+        let name = sig.ident.to_string();
         let id = BodyId {
             file: self.file,
             idx: self.facts.bodies.len() as u32,
@@ -156,7 +168,10 @@ impl Extractor {
             }
         }
         let saved = self.enter_body(BodyKind::Fn { name, self_ty }, span);
-        self.visit_block(block);
+        self.facts.bodies[id.idx as usize].params = fn_params(sig);
+        if let Some(ret) = self.block_value(block) {
+            self.facts.bodies[id.idx as usize].returns.push(ret);
+        }
         self.leave_body(saved);
     }
 
@@ -166,29 +181,399 @@ impl Extractor {
         self.loop_depth -= 1;
     }
 
-    /// What an argument is; closures and async blocks become bodies as they are visited.
-    fn arg_fact(&mut self, arg: &syn::Expr) -> ArgFact {
-        let next_body = BodyId {
-            file: self.file,
-            idx: self.facts.bodies.len() as u32,
-        };
-        let fact = match strip(arg) {
-            syn::Expr::Lit(syn::ExprLit {
+    fn push_expr(&mut self, e: ExprFact) -> ExprId {
+        self.facts.exprs.push(e);
+        ExprId(self.facts.exprs.len() as u32 - 1)
+    }
+
+    fn other(&mut self, e: &syn::Expr) -> ExprId {
+        let r = self.range(e.span());
+        self.push_expr(ExprFact::Other(r))
+    }
+
+    /// Records an expression's shape, visiting everything inside it exactly once.
+    fn expr(&mut self, e: &syn::Expr) -> ExprId {
+        self.expr_awaited(e, false)
+    }
+
+    fn expr_awaited(&mut self, e: &syn::Expr, awaited: bool) -> ExprId {
+        use syn::Expr as E;
+        match e {
+            E::Lit(syn::ExprLit {
                 lit: syn::Lit::Int(i),
                 ..
-            }) => i
-                .base10_parse::<u64>()
-                .map_or(ArgFact::Other(self.range(arg.span())), ArgFact::Int),
-            syn::Expr::Path(p) if p.qself.is_none() => ArgFact::Path(self.path_ref(&p.path)),
-            syn::Expr::Closure(_) | syn::Expr::Async(_) => ArgFact::Body(next_body),
-            _ => ArgFact::Other(self.range(arg.span())),
+            }) => match i.base10_parse::<u64>() {
+                Ok(v) => self.push_expr(ExprFact::Int(v)),
+                Err(_) => self.other(e),
+            },
+            E::Path(p) if p.qself.is_none() => {
+                let p = self.path_ref(&p.path);
+                self.push_expr(ExprFact::Path(p))
+            }
+            E::Paren(p) => self.expr_awaited(&p.expr, awaited),
+            E::Group(g) => self.expr_awaited(&g.expr, awaited),
+            E::Try(t) => self.expr_awaited(&t.expr, awaited),
+            E::Await(a) => self.expr_awaited(&a.base, true),
+            E::Reference(r) => self.expr(&r.expr),
+            E::Unary(syn::ExprUnary {
+                op: syn::UnOp::Deref(_),
+                expr,
+                ..
+            }) => self.expr(expr),
+            E::Cast(c) => self.expr(&c.expr),
+            E::Closure(c) => {
+                let saved = self.enter_body(BodyKind::Closure, c.span());
+                let id = self.body.expect("a body was just entered");
+                self.facts.bodies[id.idx as usize].params = c.inputs.iter().map(pat_fact).collect();
+                let ret = self.expr(&c.body);
+                self.facts.bodies[id.idx as usize].returns.push(ret);
+                self.leave_body(saved);
+                self.push_expr(ExprFact::Body(id))
+            }
+            E::Async(a) => {
+                let saved = self.enter_body(BodyKind::AsyncBlock, a.span());
+                let id = self.body.expect("a body was just entered");
+                if let Some(ret) = self.block_value(&a.block) {
+                    self.facts.bodies[id.idx as usize].returns.push(ret);
+                }
+                self.leave_body(saved);
+                self.push_expr(ExprFact::Body(id))
+            }
+            E::Call(c) => match strip(&c.func) {
+                syn::Expr::Path(p) if p.qself.is_none() => {
+                    let callee = self.path_ref(&p.path);
+                    let args = c.args.iter().map(|a| self.expr(a)).collect();
+                    let range = self.range(c.span());
+                    self.facts.calls.push(CallFact {
+                        body: self.body,
+                        callee,
+                        args,
+                        range,
+                        in_loop: self.loop_depth > 0,
+                        in_macro: self.in_macro,
+                    });
+                    let idx = self.facts.calls.len() as u32 - 1;
+                    self.push_expr(ExprFact::Call(idx))
+                }
+                _ => {
+                    visit::visit_expr_call(self, c);
+                    self.other(e)
+                }
+            },
+            E::MethodCall(m) => {
+                let receiver = self.expr(&m.receiver);
+                let select = self.select_pos.take();
+                let args = m.args.iter().map(|a| self.expr(a)).collect();
+                self.select_pos = select;
+                let range = FileRange {
+                    end: self.range(m.span()).end,
+                    ..self.range(m.method.span())
+                };
+                self.facts.method_calls.push(MethodCallFact {
+                    body: self.body,
+                    receiver,
+                    method: m.method.to_string(),
+                    args,
+                    range,
+                    awaited,
+                    in_loop: self.loop_depth > 0,
+                    in_macro: self.in_macro,
+                    select,
+                });
+                let idx = self.facts.method_calls.len() as u32 - 1;
+                self.push_expr(ExprFact::MethodCall(idx))
+            }
+            E::Field(f) => {
+                let base = self.expr(&f.base);
+                let name = match &f.member {
+                    syn::Member::Named(n) => n.to_string(),
+                    syn::Member::Unnamed(i) => i.index.to_string(),
+                };
+                self.push_expr(ExprFact::Field { base, name })
+            }
+            E::Tuple(t) => {
+                let items = t.elems.iter().map(|x| self.expr(x)).collect();
+                self.push_expr(ExprFact::Tuple(items))
+            }
+            E::Struct(s) => {
+                let ty = s
+                    .path
+                    .segments
+                    .last()
+                    .map(|x| x.ident.to_string())
+                    .unwrap_or_default();
+                let fields = s
+                    .fields
+                    .iter()
+                    .map(|f| {
+                        let name = match &f.member {
+                            syn::Member::Named(n) => n.to_string(),
+                            syn::Member::Unnamed(i) => i.index.to_string(),
+                        };
+                        (name, self.expr(&f.expr))
+                    })
+                    .collect();
+                if let Some(rest) = &s.rest {
+                    self.visit_expr(rest);
+                }
+                self.push_expr(ExprFact::Struct { ty, fields })
+            }
+            E::Index(i) => {
+                let base = self.expr(&i.expr);
+                self.visit_expr(&i.index);
+                self.push_expr(ExprFact::Index(base))
+            }
+            E::Block(b) => self.block_or_other(&b.block, e),
+            E::Unsafe(b) => self.block_or_other(&b.block, e),
+            E::If(i) => {
+                self.visit_expr(&i.cond);
+                let mut alts: Vec<ExprId> = self.block_value(&i.then_branch).into_iter().collect();
+                if let Some((_, els)) = &i.else_branch {
+                    alts.push(self.expr(els));
+                }
+                self.push_expr(ExprFact::Either(alts))
+            }
+            E::Match(m) => {
+                self.visit_expr(&m.expr);
+                let mut alts = Vec::new();
+                for arm in &m.arms {
+                    if let Some((_, g)) = &arm.guard {
+                        self.visit_expr(g);
+                    }
+                    alts.push(self.expr(&arm.body));
+                }
+                self.push_expr(ExprFact::Either(alts))
+            }
+            E::Let(l) => {
+                let init = self.expr(&l.expr);
+                self.facts.lets.push(LetFact {
+                    body: self.body,
+                    pat: pat_fact(&l.pat),
+                    init,
+                });
+                self.other(e)
+            }
+            E::Assign(a) => {
+                let place = self.expr(&a.left);
+                let value = self.expr(&a.right);
+                self.facts.assigns.push(AssignFact {
+                    body: self.body,
+                    place,
+                    value,
+                });
+                self.other(e)
+            }
+            E::Return(r) => {
+                if let Some(v) = &r.expr {
+                    let id = self.expr(v);
+                    if let Some(b) = self.body {
+                        self.facts.bodies[b.idx as usize].returns.push(id);
+                    }
+                }
+                self.other(e)
+            }
+            E::Loop(l) => {
+                self.in_loop(|x| x.visit_block(&l.body));
+                self.other(e)
+            }
+            E::While(w) => {
+                self.in_loop(|x| {
+                    x.visit_expr(&w.cond);
+                    x.visit_block(&w.body);
+                });
+                self.other(e)
+            }
+            E::ForLoop(f) => {
+                let iter = self.expr(&f.expr);
+                let range = self.range(f.expr.span());
+                self.facts.fors.push(ForFact {
+                    body: self.body,
+                    pat: pat_fact(&f.pat),
+                    iter,
+                    range,
+                });
+                self.in_loop(|x| x.visit_block(&f.body));
+                self.other(e)
+            }
+            E::Macro(m) => {
+                self.visit_macro(&m.mac);
+                self.other(e)
+            }
+            _ => {
+                visit::visit_expr(self, e);
+                self.other(e)
+            }
+        }
+    }
+
+    fn block_or_other(&mut self, b: &syn::Block, e: &syn::Expr) -> ExprId {
+        match self.block_value(b) {
+            Some(id) => id,
+            None => self.other(e),
+        }
+    }
+
+    /// Visits a block (with its own scope when it declares items) and returns its tail value.
+    fn block_value(&mut self, b: &syn::Block) -> Option<ExprId> {
+        let items: Vec<&syn::Item> = b
+            .stmts
+            .iter()
+            .filter_map(|s| match s {
+                syn::Stmt::Item(i) => Some(i),
+                _ => None,
+            })
+            .collect();
+        let saved = self.scope;
+        if !items.is_empty() {
+            self.scope = self.new_scope(Scope {
+                parent: Some(self.scope),
+                ..Scope::default()
+            });
+            for item in items {
+                self.register_item(item);
+            }
+        }
+        let mut tail = None;
+        for (i, stmt) in b.stmts.iter().enumerate() {
+            match stmt {
+                syn::Stmt::Expr(e, None) if i + 1 == b.stmts.len() => tail = Some(self.expr(e)),
+                s => self.visit_stmt(s),
+            }
+        }
+        self.scope = saved;
+        tail
+    }
+
+    /// Parses a `select!`-family macro body: `[biased;] pat = future [, if cond] => handler, ...`.
+    fn select_macro(&mut self, m: &syn::Macro, biased_by_name: bool) -> bool {
+        let Ok(parsed) = m.parse_body_with(parse_select) else {
+            return false;
         };
-        self.visit_expr(arg);
-        fact
+        let range = self.range(m.span());
+        let select = self.facts.selects.len() as u32;
+        self.facts.selects.push(SelectFact {
+            body: self.body,
+            biased: biased_by_name || parsed.biased,
+            branches: Vec::new(),
+            range,
+        });
+        for (branch, arm) in parsed.arms.iter().enumerate() {
+            if let Some(fut) = &arm.future {
+                self.select_pos = Some(SelectPos {
+                    select,
+                    branch: branch as u32,
+                });
+                let id = self.expr(fut);
+                self.select_pos = None;
+                self.facts.selects[select as usize].branches.push(id);
+            }
+            if let Some(g) = &arm.guard {
+                self.visit_expr(g);
+            }
+            self.visit_expr(&arm.handler);
+        }
+        true
     }
 }
 
-/// Removes parentheses, references and casts that do not change what an argument is.
+/// One arm of a select macro; `future` is `None` for `else`/`default`/`complete`.
+struct SelectArm {
+    future: Option<syn::Expr>,
+    guard: Option<syn::Expr>,
+    handler: syn::Expr,
+}
+
+struct ParsedSelect {
+    biased: bool,
+    arms: Vec<SelectArm>,
+}
+
+fn parse_select(input: syn::parse::ParseStream) -> syn::Result<ParsedSelect> {
+    let mut biased = false;
+    if input.peek(syn::Ident) && input.peek2(syn::Token![;]) {
+        let kw: syn::Ident = input.parse()?;
+        biased = kw == "biased";
+        input.parse::<syn::Token![;]>()?;
+    }
+    let mut arms = Vec::new();
+    while !input.is_empty() {
+        let future = if input.peek(syn::Token![else]) {
+            input.parse::<syn::Token![else]>()?;
+            None
+        } else if (input.peek(syn::Ident) || input.peek(syn::Token![default]))
+            && input.peek2(syn::Token![=>])
+        {
+            // futures' `default =>` and `complete =>`.
+            input.parse::<proc_macro2::TokenTree>()?;
+            None
+        } else {
+            syn::Pat::parse_multi_with_leading_vert(input)?;
+            input.parse::<syn::Token![=]>()?;
+            Some(input.call(syn::Expr::parse_without_eager_brace)?)
+        };
+        let mut guard = None;
+        if input.peek(syn::Token![,]) && input.peek2(syn::Token![if]) {
+            input.parse::<syn::Token![,]>()?;
+            input.parse::<syn::Token![if]>()?;
+            guard = Some(input.call(syn::Expr::parse_without_eager_brace)?);
+        }
+        input.parse::<syn::Token![=>]>()?;
+        let handler: syn::Expr = input.parse()?;
+        if !input.is_empty() {
+            // A block handler may omit the comma.
+            if input.peek(syn::Token![,]) {
+                input.parse::<syn::Token![,]>()?;
+            } else if !matches!(handler, syn::Expr::Block(_)) {
+                return Err(input.error("expected `,` after a select arm"));
+            }
+        }
+        arms.push(SelectArm {
+            future,
+            guard,
+            handler,
+        });
+    }
+    Ok(ParsedSelect { biased, arms })
+}
+
+/// The binding shape of a pattern.
+fn pat_fact(p: &syn::Pat) -> PatFact {
+    match p {
+        syn::Pat::Ident(i) => PatFact::Bind(i.ident.to_string()),
+        syn::Pat::Tuple(t) => PatFact::Tuple(t.elems.iter().map(pat_fact).collect()),
+        syn::Pat::TupleStruct(t) if t.elems.len() == 1 => {
+            PatFact::Wrapped(Box::new(pat_fact(&t.elems[0])))
+        }
+        syn::Pat::Struct(s) => PatFact::Struct(
+            s.fields
+                .iter()
+                .map(|f| {
+                    let name = match &f.member {
+                        syn::Member::Named(n) => n.to_string(),
+                        syn::Member::Unnamed(i) => i.index.to_string(),
+                    };
+                    (name, pat_fact(&f.pat))
+                })
+                .collect(),
+        ),
+        syn::Pat::Reference(r) => pat_fact(&r.pat),
+        syn::Pat::Paren(p) => pat_fact(&p.pat),
+        syn::Pat::Type(t) => pat_fact(&t.pat),
+        _ => PatFact::Ignore,
+    }
+}
+
+fn fn_params(sig: &syn::Signature) -> Vec<PatFact> {
+    sig.inputs
+        .iter()
+        .map(|a| match a {
+            syn::FnArg::Receiver(_) => PatFact::Bind("self".into()),
+            syn::FnArg::Typed(t) => pat_fact(&t.pat),
+        })
+        .collect()
+}
+
+/// Removes parentheses, references and casts that do not change what an expression is.
 fn strip(e: &syn::Expr) -> &syn::Expr {
     match e {
         syn::Expr::Paren(p) => strip(&p.expr),
@@ -197,7 +582,6 @@ fn strip(e: &syn::Expr) -> &syn::Expr {
         _ => e,
     }
 }
-
 /// The value of an integer literal expression (`16`, `16usize`, `(16)`, `1 << 4`, `2 * 8`).
 fn int_value(e: &syn::Expr) -> Option<u64> {
     match strip(e) {
@@ -344,19 +728,16 @@ impl<'ast> Visit<'ast> for Extractor {
     }
 
     fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
-        self.fn_body(f.sig.ident.to_string(), None, f.span(), &f.block);
+        self.fn_body(&f.sig, None, f.span(), &f.block);
     }
 
     fn visit_item_impl(&mut self, i: &'ast syn::ItemImpl) {
         let self_ty = type_name(&i.self_ty).unwrap_or_default();
         for item in &i.items {
             match item {
-                syn::ImplItem::Fn(f) => self.fn_body(
-                    f.sig.ident.to_string(),
-                    Some(self_ty.clone()),
-                    f.span(),
-                    &f.block,
-                ),
+                syn::ImplItem::Fn(f) => {
+                    self.fn_body(&f.sig, Some(self_ty.clone()), f.span(), &f.block)
+                }
                 syn::ImplItem::Const(c) => self.visit_expr(&c.expr),
                 syn::ImplItem::Macro(m) => self.visit_macro(&m.mac),
                 _ => {}
@@ -366,12 +747,7 @@ impl<'ast> Visit<'ast> for Extractor {
 
     fn visit_trait_item_fn(&mut self, f: &'ast syn::TraitItemFn) {
         if let Some(block) = &f.default {
-            self.fn_body(
-                f.sig.ident.to_string(),
-                Some("Self".into()),
-                f.span(),
-                block,
-            );
+            self.fn_body(&f.sig, Some("Self".into()), f.span(), block);
         }
     }
 
@@ -404,83 +780,43 @@ impl<'ast> Visit<'ast> for Extractor {
         }
     }
 
+    fn visit_expr(&mut self, e: &'ast syn::Expr) {
+        self.expr(e);
+    }
+
     fn visit_block(&mut self, b: &'ast syn::Block) {
-        let items: Vec<&syn::Item> = b
-            .stmts
-            .iter()
-            .filter_map(|s| match s {
-                syn::Stmt::Item(i) => Some(i),
-                _ => None,
-            })
-            .collect();
-        if items.is_empty() {
-            return visit::visit_block(self, b);
-        }
-        let id = self.new_scope(Scope {
-            parent: Some(self.scope),
-            ..Scope::default()
+        self.block_value(b);
+    }
+
+    fn visit_local(&mut self, l: &'ast syn::Local) {
+        let Some(init) = &l.init else { return };
+        let id = self.expr(&init.expr);
+        self.facts.lets.push(LetFact {
+            body: self.body,
+            pat: pat_fact(&l.pat),
+            init: id,
         });
-        let saved = std::mem::replace(&mut self.scope, id);
-        for item in items {
-            self.register_item(item);
+        if let Some((_, diverge)) = &init.diverge {
+            self.visit_expr(diverge);
         }
-        visit::visit_block(self, b);
-        self.scope = saved;
-    }
-
-    fn visit_expr_closure(&mut self, c: &'ast syn::ExprClosure) {
-        let saved = self.enter_body(BodyKind::Closure, c.span());
-        self.visit_expr(&c.body);
-        self.leave_body(saved);
-    }
-
-    fn visit_expr_async(&mut self, a: &'ast syn::ExprAsync) {
-        let saved = self.enter_body(BodyKind::AsyncBlock, a.span());
-        self.visit_block(&a.block);
-        self.leave_body(saved);
-    }
-
-    fn visit_expr_loop(&mut self, l: &'ast syn::ExprLoop) {
-        self.in_loop(|x| x.visit_block(&l.body));
-    }
-
-    fn visit_expr_while(&mut self, w: &'ast syn::ExprWhile) {
-        self.in_loop(|x| {
-            x.visit_expr(&w.cond);
-            x.visit_block(&w.body);
-        });
-    }
-
-    fn visit_expr_for_loop(&mut self, f: &'ast syn::ExprForLoop) {
-        self.visit_expr(&f.expr);
-        self.in_loop(|x| x.visit_block(&f.body));
-    }
-
-    fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
-        let syn::Expr::Path(p) = strip(&c.func) else {
-            return visit::visit_expr_call(self, c);
-        };
-        if p.qself.is_some() {
-            return visit::visit_expr_call(self, c);
-        }
-        let callee = self.path_ref(&p.path);
-        let body = self.body;
-        let args = c.args.iter().map(|a| self.arg_fact(a)).collect();
-        let range = self.range(c.span());
-        self.facts.calls.push(CallFact {
-            body,
-            callee,
-            args,
-            range,
-            in_loop: self.loop_depth > 0,
-            in_macro: self.in_macro,
-        });
     }
 
     fn visit_macro(&mut self, m: &'ast syn::Macro) {
         let saved = self.in_macro;
         self.in_macro = true;
-        if let Ok(exprs) =
+        let name = m
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default();
+        let handled = match name.as_str() {
+            "select" => self.select_macro(m, false),
+            "select_biased" => self.select_macro(m, true),
+            _ => false,
+        };
+        if handled {
+        } else if let Ok(exprs) =
             m.parse_body_with(Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated)
         {
             for e in &exprs {

@@ -102,32 +102,131 @@ pub struct BodyFact {
     pub range: FileRange,
     /// Written inside a loop of its parent body.
     pub in_loop: bool,
+    /// Parameter patterns in order; a method's `self` is `Bind("self")`.
+    pub params: Vec<PatFact>,
+    /// Returned values: the tail expression and every `return e`.
+    pub returns: Vec<ExprId>,
 }
 
-/// The shape of an argument, as far as the analysis needs it.
+/// Index of an expression in its file's [`FileFacts::exprs`].
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ExprId(pub u32);
+
+/// The shape of an expression, as far as following values needs it. Wrappers that do not
+/// change which handle a value is (`.await`, `?`, `&`, `*`, parentheses, casts) are removed.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ArgFact {
+pub enum ExprFact {
     /// An integer literal.
     Int(u64),
-    /// A path (a local variable, a const, a function).
+    /// A path: a local variable, a const, a function.
     Path(PathRef),
     /// A closure or async block: the body it starts.
     Body(BodyId),
-    /// Something else, with its source text range.
+    /// A path call: index into [`FileFacts::calls`].
+    Call(u32),
+    /// A method call: index into [`FileFacts::method_calls`].
+    MethodCall(u32),
+    Field {
+        base: ExprId,
+        name: String,
+    },
+    Tuple(Vec<ExprId>),
+    /// A struct literal; `ty` is the last segment of its path (`Self` kept as written).
+    Struct {
+        ty: String,
+        fields: Vec<(String, ExprId)>,
+    },
+    /// `a[i]`: one element of a collection.
+    Index(ExprId),
+    /// `if`/`match`/block: any of these values.
+    Either(Vec<ExprId>),
+    /// Something else, with its source range.
     Other(FileRange),
 }
 
-/// A call of a path: `a::b::c(args)`.
+/// A binding pattern.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PatFact {
+    Bind(String),
+    Tuple(Vec<PatFact>),
+    /// `S { a, b: x }` (field name, pattern).
+    Struct(Vec<(String, PatFact)>),
+    /// A one-field tuple-struct or variant pattern (`Some(x)`, `Ok(x)`): the inner value.
+    Wrapped(Box<PatFact>),
+    /// `_`, literals, anything that binds no handle.
+    Ignore,
+}
+
+/// A path call: `a::b::c(args)`.
 #[derive(Clone, Debug)]
 pub struct CallFact {
     pub body: Option<BodyId>,
     pub callee: PathRef,
-    pub args: Vec<ArgFact>,
+    pub args: Vec<ExprId>,
     pub range: FileRange,
     /// Inside a loop of its body.
     pub in_loop: bool,
     /// Found inside a macro invocation (parsed on a best-effort basis).
     pub in_macro: bool,
+}
+
+/// Where a future sits in a `select!`: which select, which branch.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct SelectPos {
+    pub select: u32,
+    pub branch: u32,
+}
+
+/// A method call: `receiver.method(args)`.
+#[derive(Clone, Debug)]
+pub struct MethodCallFact {
+    pub body: Option<BodyId>,
+    pub receiver: ExprId,
+    pub method: String,
+    pub args: Vec<ExprId>,
+    /// From the method name to the closing parenthesis.
+    pub range: FileRange,
+    /// Directly followed by `.await` (possibly after `?`).
+    pub awaited: bool,
+    pub in_loop: bool,
+    pub in_macro: bool,
+    /// The select branch whose future this call is part of.
+    pub select: Option<SelectPos>,
+}
+
+/// `let pat = init;` and `if let` / `while let`.
+#[derive(Clone, Debug)]
+pub struct LetFact {
+    pub body: Option<BodyId>,
+    pub pat: PatFact,
+    pub init: ExprId,
+}
+
+/// `place = value;`
+#[derive(Clone, Debug)]
+pub struct AssignFact {
+    pub body: Option<BodyId>,
+    pub place: ExprId,
+    pub value: ExprId,
+}
+
+/// `for pat in iter { }`: iterating a receiver receives from it.
+#[derive(Clone, Debug)]
+pub struct ForFact {
+    pub body: Option<BodyId>,
+    pub pat: PatFact,
+    pub iter: ExprId,
+    pub range: FileRange,
+}
+
+/// A `select!`-family macro with its branches' futures in order.
+#[derive(Clone, Debug)]
+pub struct SelectFact {
+    pub body: Option<BodyId>,
+    /// `tokio::select! { biased; .. }` or `futures::select_biased!`: branches polled in order.
+    pub biased: bool,
+    pub branches: Vec<ExprId>,
+    pub range: FileRange,
 }
 
 /// Everything extracted from one file.
@@ -137,6 +236,12 @@ pub struct FileFacts {
     pub scopes: Vec<Scope>,
     pub bodies: Vec<BodyFact>,
     pub calls: Vec<CallFact>,
+    pub exprs: Vec<ExprFact>,
+    pub method_calls: Vec<MethodCallFact>,
+    pub lets: Vec<LetFact>,
+    pub assigns: Vec<AssignFact>,
+    pub fors: Vec<ForFact>,
+    pub selects: Vec<SelectFact>,
     pub mod_decls: Vec<ModDecl>,
     /// Ranges of `// bpcheck:allow(...)` comments, by line: (line, selectors).
     pub allows: Vec<(usize, Vec<String>)>,

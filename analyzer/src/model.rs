@@ -4,7 +4,7 @@
 //! function (whose summary callers inherit), or to nothing known.
 
 use crate::catalog::{self, Api, ChannelKind, ChannelLib};
-use crate::facts::{ArgFact, BodyId, ItemKind};
+use crate::facts::{BodyId, ExprFact, ExprId, FileFacts, ItemKind};
 use crate::load::Loaded;
 use crate::resolve::{Res, Resolver};
 use crate::source::FileRange;
@@ -89,7 +89,7 @@ impl Model {
                         ChannelKind::Unbounded => Capacity::Unbounded,
                         ChannelKind::Bounded { cap_arg, .. }
                         | ChannelKind::Broadcast { cap_arg } => {
-                            capacity_of(&resolver, call.args.get(cap_arg))
+                            capacity_of(&resolver, facts, call.args.get(cap_arg).copied())
                         }
                         ChannelKind::Oneshot | ChannelKind::Watch => Capacity::Known {
                             value: 1,
@@ -117,13 +117,13 @@ impl Model {
     }
 }
 
-fn capacity_of(resolver: &Resolver<'_>, arg: Option<&ArgFact>) -> Capacity {
-    match arg {
-        Some(ArgFact::Int(v)) => Capacity::Known {
+fn capacity_of(resolver: &Resolver<'_>, facts: &FileFacts, arg: Option<ExprId>) -> Capacity {
+    match arg.map(|a| &facts.exprs[a.0 as usize]) {
+        Some(ExprFact::Int(v)) => Capacity::Known {
             value: *v,
             name: None,
         },
-        Some(ArgFact::Path(p)) => match resolver.resolve(p) {
+        Some(ExprFact::Path(p)) => match resolver.resolve(p) {
             Res::Item {
                 kind: ItemKind::Const(Some(value)),
                 name,

@@ -1,0 +1,95 @@
+//! Runs `cargo-bpcheck` on every fixture and compares its findings with the `//~`
+//! markers in the fixture's sources. All fixtures are checked before failing, and
+//! the failure lists every mismatch of every fixture.
+
+use bpcheck_tests::{check_fixture, dir_name, expected_findings, fixture_dir, fixture_dirs};
+
+/// Fixtures the suite relies on; a missing one is an error, not a silent skip.
+const REQUIRED: &[&str] = &[
+    "allow_comment",
+    "bad_input",
+    "bounded_producer",
+    "channel_libraries",
+    "const_capacity",
+    "helper_wraps_unbounded",
+    "metrics_try_send",
+    "module_tree",
+    "resolve_extern_crate_alias",
+    "resolve_full_path",
+    "resolve_glob",
+    "resolve_glob_shadowed_by_local",
+    "resolve_leading_colons",
+    "resolve_local_named_channel",
+    "resolve_nested_inline_modules",
+    "resolve_reexport_local_module",
+    "resolve_renamed_crate",
+    "resolve_use_alias",
+    "resolve_use_group_self",
+    "resolve_use_in_fn_body",
+    "semaphore_work_queue",
+    "three_stage_pipeline",
+    "unbounded_producer",
+    "zero_capacity",
+];
+
+#[test]
+fn every_fixture_matches_its_markers() {
+    let dirs = fixture_dirs();
+    let names: Vec<String> = dirs.iter().map(|d| dir_name(d)).collect();
+    for required in REQUIRED {
+        assert!(
+            names.iter().any(|n| n == required),
+            "fixture {required} not found; found {names:?}"
+        );
+    }
+
+    let mut report = String::new();
+    let mut failed = 0;
+    for dir in &dirs {
+        let problems = check_fixture(dir);
+        if !problems.is_empty() {
+            failed += 1;
+            report.push_str(&format!("fixture {}:\n", dir_name(dir)));
+            for p in problems {
+                report.push_str(&format!("    {p}\n"));
+            }
+        }
+    }
+    assert!(
+        report.is_empty(),
+        "{failed} of {} fixtures do not match their markers:\n{report}",
+        dirs.len()
+    );
+}
+
+/// Guards against markers silently not being read (a harness bug would make every
+/// fixture look like a negative case and the comparison above vacuous).
+#[test]
+fn markers_are_read_from_the_fixtures() {
+    let count = |name: &str, code: &str| {
+        expected_findings(&fixture_dir(name))
+            .iter()
+            .filter(|k| k.code == code)
+            .count()
+    };
+    assert_eq!(count("unbounded_producer", "BP001"), 1);
+    assert_eq!(count("bounded_producer", "BP001"), 0);
+    assert_eq!(count("channel_libraries", "BP001"), 11);
+    assert_eq!(count("zero_capacity", "BP008"), 5);
+    assert_eq!(count("module_tree", "BP001"), 9);
+    for code in ["BP900", "BP901", "BP902"] {
+        assert_eq!(count("bad_input", code), 1, "{code}");
+    }
+    let files: Vec<String> = expected_findings(&fixture_dir("module_tree"))
+        .into_iter()
+        .map(|k| k.file)
+        .collect();
+    assert!(
+        files.contains(&"src/store/cache/lru.rs".to_string()),
+        "{files:?}"
+    );
+    assert!(
+        files.contains(&"src/platform/unix_impl.rs".to_string()),
+        "{files:?}"
+    );
+}

@@ -11,9 +11,12 @@ const REQUIRED: &[&str] = &[
     "bounded_producer",
     "channel_libraries",
     "const_capacity",
+    "creation_in_macros",
+    "creation_sites",
     "helper_wraps_unbounded",
     "metrics_try_send",
     "module_tree",
+    "multi_target",
     "resolve_extern_crate_alias",
     "resolve_full_path",
     "resolve_glob",
@@ -75,8 +78,9 @@ fn markers_are_read_from_the_fixtures() {
     assert_eq!(count("unbounded_producer", "BP001"), 1);
     assert_eq!(count("bounded_producer", "BP001"), 0);
     assert_eq!(count("channel_libraries", "BP001"), 11);
-    assert_eq!(count("zero_capacity", "BP008"), 5);
-    assert_eq!(count("module_tree", "BP001"), 9);
+    assert_eq!(count("zero_capacity", "BP008"), 6);
+    assert_eq!(count("module_tree", "BP001"), 13);
+    assert_eq!(count("multi_target", "BP001"), 8);
     for code in ["BP900", "BP901", "BP902"] {
         assert_eq!(count("bad_input", code), 1, "{code}");
     }

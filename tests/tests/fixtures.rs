@@ -79,7 +79,7 @@ fn markers_are_read_from_the_fixtures() {
     assert_eq!(count("bounded_producer", "BP001"), 0);
     assert_eq!(count("channel_libraries", "BP001"), 11);
     assert_eq!(count("zero_capacity", "BP008"), 6);
-    assert_eq!(count("module_tree", "BP001"), 13);
+    assert_eq!(count("module_tree", "BP001"), 14);
     assert_eq!(count("multi_target", "BP001"), 8);
     for code in ["BP900", "BP901", "BP902"] {
         assert_eq!(count("bad_input", code), 1, "{code}");

@@ -1,0 +1,222 @@
+//! Throughput of the analyzer against `syn::parse_file` alone, on real crate sources.
+//!
+//! Run with `cargo bench -p bpcheck-analyzer --bench throughput [-- CORPUS_DIR]`.
+//!
+//! Both sides run on every core (rayon's global pool) over the same files:
+//! - baseline: read each file and `syn::parse_file` it, freeing the thread's span map after
+//!   each file exactly like the analyzer does;
+//! - analyzer: the full `analyze` of all files as one `Roots::Files` crate (read, parse,
+//!   extract facts, link modules, resolve, lint, suppress, sort).
+//!
+//! Each side runs `BPCHECK_BENCH_ITERS` times (default 5), interleaved, after one warm-up
+//! run each; the best time of each side is reported. Files that do not parse count in both.
+//!
+//! Environment:
+//! - `BPCHECK_BENCH_CORPUS`: corpus directory when none is given on the command line
+//!   (default `$CARGO_HOME/registry/src`, i.e. `~/.cargo/registry/src`);
+//! - `BPCHECK_BENCH_MAX_FILES`: use at most this many files (default: all);
+//! - `BPCHECK_BENCH_ITERS`: timed iterations per side (default 5);
+//! - `BPCHECK_BENCH_ENFORCE=1`: exit with status 1 when analyzer/baseline < `MIN_RATIO`;
+//! - `BPCHECK_BENCH_ONLY=baseline|analyzer`: time only that side (no ratio), e.g. under a
+//!   profiler, so its samples are not mixed with the other side's.
+
+use bpcheck_analyzer::{analyze, collect_rs_files, Config, CrateInput, LintId, Roots};
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+/// The target: the analyzer keeps at least this share of parse-only throughput.
+const MIN_RATIO: f64 = 0.8;
+
+fn main() -> ExitCode {
+    let corpus = corpus_dir();
+    let mut files = collect_rs_files(&corpus);
+    if let Some(max) = env_usize("BPCHECK_BENCH_MAX_FILES") {
+        files.truncate(max);
+    }
+    if files.is_empty() {
+        eprintln!("no .rs files under {}", corpus.display());
+        return ExitCode::FAILURE;
+    }
+    let iters = env_usize("BPCHECK_BENCH_ITERS").unwrap_or(5).max(1);
+    let size = corpus_size(&files);
+    println!("corpus: {}", corpus.display());
+    println!(
+        "  {} files, {:.2} MB, {} lines; {} threads, best of {iters}",
+        files.len(),
+        size.bytes as f64 / 1e6,
+        size.lines,
+        rayon::current_num_threads(),
+    );
+
+    let input = [CrateInput {
+        name: "corpus".to_string(),
+        roots: Roots::Files(files.clone()),
+        extern_renames: HashMap::new(),
+    }];
+    let config = Config::default();
+
+    let only = std::env::var("BPCHECK_BENCH_ONLY").unwrap_or_default();
+    let (do_base, do_an) = match only.as_str() {
+        "" => (true, true),
+        "baseline" => (true, false),
+        "analyzer" => (false, true),
+        other => {
+            eprintln!("BPCHECK_BENCH_ONLY={other:?}: expected `baseline` or `analyzer`");
+            return ExitCode::FAILURE;
+        }
+    };
+
+    // Warm-up: page cache, rayon's pool, allocator.
+    if do_base {
+        let failed = baseline(&files);
+        println!("  baseline: {failed} files do not read or parse");
+    }
+    if do_an {
+        let analysis = analyze(&input, &config);
+        let failed = analysis
+            .diagnostics
+            .iter()
+            .filter(|d| matches!(d.lint, LintId::ParseError | LintId::UnreadableFile))
+            .count();
+        println!(
+            "  analyzer: {failed} files do not read or parse; {} diagnostics in all",
+            analysis.diagnostics.len()
+        );
+    }
+
+    let mut best_base = Duration::MAX;
+    let mut best_an = Duration::MAX;
+    let mut best_drop = Duration::MAX;
+    for i in 0..iters {
+        // Alternate which side goes first so neither always runs on a warmer machine.
+        let mut run_base = || {
+            let t = Instant::now();
+            black_box(baseline(black_box(&files)));
+            best_base = best_base.min(t.elapsed());
+        };
+        let mut run_an = || {
+            let t = Instant::now();
+            let a = black_box(analyze(black_box(&input), &config));
+            best_an = best_an.min(t.elapsed());
+            let t = Instant::now();
+            drop(a);
+            best_drop = best_drop.min(t.elapsed());
+        };
+        if i % 2 == 0 {
+            if do_base {
+                run_base();
+            }
+            if do_an {
+                run_an();
+            }
+        } else {
+            if do_an {
+                run_an();
+            }
+            if do_base {
+                run_base();
+            }
+        }
+    }
+
+    println!();
+    if do_base {
+        report("syn::parse_file", best_base, &size, files.len());
+    }
+    if do_an {
+        report("analyze", best_an, &size, files.len());
+        println!(
+            "  (dropping the analyzer's result, not counted: {:.1} ms)",
+            ms(best_drop)
+        );
+    }
+    if !(do_base && do_an) {
+        return ExitCode::SUCCESS;
+    }
+    let ratio = best_base.as_secs_f64() / best_an.as_secs_f64();
+    println!();
+    println!("ratio analyzer/baseline: {ratio:.3} (target >= {MIN_RATIO})");
+    if ratio < MIN_RATIO && std::env::var("BPCHECK_BENCH_ENFORCE").is_ok_and(|v| v == "1") {
+        eprintln!("throughput ratio {ratio:.3} is below {MIN_RATIO}");
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
+}
+
+/// The corpus: first non-flag argument, else `BPCHECK_BENCH_CORPUS`, else cargo's registry sources.
+fn corpus_dir() -> PathBuf {
+    // `cargo bench` passes `--bench`; libtest-style flags are not ours.
+    if let Some(arg) = std::env::args().skip(1).find(|a| !a.starts_with('-')) {
+        return PathBuf::from(arg);
+    }
+    if let Some(dir) = std::env::var_os("BPCHECK_BENCH_CORPUS") {
+        return PathBuf::from(dir);
+    }
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo")))
+        .unwrap_or_else(|| PathBuf::from(".cargo"));
+    cargo_home.join("registry").join("src")
+}
+
+fn env_usize(name: &str) -> Option<usize> {
+    let v = std::env::var(name).ok()?;
+    match v.trim().parse() {
+        Ok(n) => Some(n),
+        Err(_) => {
+            eprintln!("ignoring {name}={v:?}: not a number");
+            None
+        }
+    }
+}
+
+struct Size {
+    bytes: u64,
+    lines: u64,
+}
+
+fn corpus_size(files: &[PathBuf]) -> Size {
+    let mut size = Size { bytes: 0, lines: 0 };
+    for f in files {
+        if let Ok(b) = std::fs::read(f) {
+            size.bytes += b.len() as u64;
+            let newlines = b.iter().filter(|&&c| c == b'\n').count() as u64;
+            size.lines += newlines + u64::from(!b.is_empty() && !b.ends_with(b"\n"));
+        }
+    }
+    size
+}
+
+/// Reads and parses every file in parallel, like the analyzer's loader; returns how many failed.
+fn baseline(files: &[PathBuf]) -> usize {
+    files
+        .par_iter()
+        .map(|path| {
+            let ok = match std::fs::read(path).map(String::from_utf8) {
+                Ok(Ok(text)) => black_box(syn::parse_file(&text)).is_ok(),
+                _ => false,
+            };
+            proc_macro2::extra::invalidate_current_thread_spans();
+            usize::from(!ok)
+        })
+        .sum()
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+fn report(name: &str, t: Duration, size: &Size, files: usize) {
+    let s = t.as_secs_f64();
+    println!(
+        "{name:>16}: {:8.1} ms  {:7.2} MB/s  {:9.0} files/s  {:10.0} lines/s",
+        ms(t),
+        size.bytes as f64 / 1e6 / s,
+        files as f64 / s,
+        size.lines as f64 / s,
+    );
+}

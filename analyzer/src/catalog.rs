@@ -43,10 +43,31 @@ pub enum ChannelKind {
     Watch,
 }
 
+/// What a spawn runs on.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum SpawnKind {
+    /// An async task on an executor.
+    Task,
+    /// An OS thread (also `spawn_blocking`).
+    Thread,
+}
+
 /// A known API and what calling it does.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum Api {
-    ChannelCtor { lib: ChannelLib, kind: ChannelKind },
+    ChannelCtor {
+        lib: ChannelLib,
+        kind: ChannelKind,
+    },
+    /// Runs its first argument (a future or closure) concurrently.
+    Spawn(SpawnKind),
+    /// Returns its first argument wrapped (`Arc::new`, `Some`, `ReceiverStream::new`): the
+    /// same handle for the analysis.
+    Wrap,
+    /// Merges two streams; `prefer_first` when the first is polled with priority.
+    MergeStreams {
+        prefer_first: bool,
+    },
 }
 
 const fn bounded(lib: ChannelLib, zero_panics: bool) -> Api {
@@ -94,6 +115,46 @@ static APIS: &[(&str, Api)] = &[
     ("kanal::unbounded_async", ctor(Kanal, Unbounded)),
     ("kanal::bounded", bounded(Kanal, false)),
     ("kanal::bounded_async", bounded(Kanal, false)),
+    ("tokio::spawn", Api::Spawn(SpawnKind::Task)),
+    ("tokio::task::spawn", Api::Spawn(SpawnKind::Task)),
+    ("tokio::task::spawn_local", Api::Spawn(SpawnKind::Task)),
+    ("tokio::task::spawn_blocking", Api::Spawn(SpawnKind::Thread)),
+    ("std::thread::spawn", Api::Spawn(SpawnKind::Thread)),
+    ("async_std::task::spawn", Api::Spawn(SpawnKind::Task)),
+    ("async_std::task::spawn_local", Api::Spawn(SpawnKind::Task)),
+    ("smol::spawn", Api::Spawn(SpawnKind::Task)),
+    ("Some", Api::Wrap),
+    ("Ok", Api::Wrap),
+    ("Box::new", Api::Wrap),
+    ("Box::pin", Api::Wrap),
+    ("std::sync::Arc::new", Api::Wrap),
+    ("std::rc::Rc::new", Api::Wrap),
+    ("std::sync::Mutex::new", Api::Wrap),
+    ("std::sync::RwLock::new", Api::Wrap),
+    ("tokio::sync::Mutex::new", Api::Wrap),
+    ("tokio::sync::RwLock::new", Api::Wrap),
+    ("parking_lot::Mutex::new", Api::Wrap),
+    ("tokio_stream::wrappers::ReceiverStream::new", Api::Wrap),
+    (
+        "tokio_stream::wrappers::UnboundedReceiverStream::new",
+        Api::Wrap,
+    ),
+    (
+        "futures_util::stream::select_with_strategy",
+        Api::MergeStreams { prefer_first: true },
+    ),
+    (
+        "futures_util::stream::select",
+        Api::MergeStreams {
+            prefer_first: false,
+        },
+    ),
+    (
+        "tokio_stream::StreamExt::merge",
+        Api::MergeStreams {
+            prefer_first: false,
+        },
+    ),
 ];
 
 /// Re-exports: a path prefix that names the same items as another crate's.
@@ -103,6 +164,17 @@ static REEXPORTS: &[(&[&str], &[&str])] = &[
     (&["crossbeam", "channel"], &["crossbeam_channel"]),
     (&["async_std", "channel"], &["async_channel"]),
     (&["core", "sync", "mpsc"], &["std", "sync", "mpsc"]),
+    (&["futures", "stream"], &["futures_util", "stream"]),
+    (&["futures", "future"], &["futures_util", "future"]),
+    (&["alloc", "sync"], &["std", "sync"]),
+    (&["alloc", "rc"], &["std", "rc"]),
+    (&["alloc", "boxed", "Box"], &["Box"]),
+    (&["std", "boxed", "Box"], &["Box"]),
+    (&["std", "option", "Option", "Some"], &["Some"]),
+    (&["Option", "Some"], &["Some"]),
+    (&["std", "result", "Result", "Ok"], &["Ok"]),
+    (&["Result", "Ok"], &["Ok"]),
+    (&["async_std", "sync", "Arc"], &["std", "sync", "Arc"]),
 ];
 
 /// Rewrites a path through known re-exports to its canonical form.
@@ -126,6 +198,77 @@ pub fn lookup(path: &[String]) -> Option<Api> {
             canonical.iter().all(|s| segs.next() == Some(s.as_str())) && segs.next().is_none();
         same.then_some(*api)
     })
+}
+
+/// What a method call on a channel handle does, by method name.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum ChannelMethod {
+    /// Sends; waits while a bounded queue is full when `may_wait` (and, for async
+    /// methods, when awaited).
+    Send { may_wait: bool, is_async: bool },
+    /// Receives (or iterates, or polls as a stream).
+    Recv,
+    /// Returns the same handle (`clone`, `as_ref`, ...).
+    Same,
+}
+
+/// Classifies a method called on a value that holds a channel handle.
+pub fn channel_method(name: &str) -> Option<ChannelMethod> {
+    use ChannelMethod::*;
+    Some(match name {
+        "send" | "reserve" | "reserve_owned" | "reserve_many" | "feed" | "send_all" => Send {
+            may_wait: true,
+            is_async: true,
+        },
+        "send_async" => Send {
+            may_wait: true,
+            is_async: true,
+        },
+        "blocking_send" | "send_blocking" => Send {
+            may_wait: true,
+            is_async: false,
+        },
+        "try_send" | "try_reserve" | "try_reserve_owned" | "force_send" | "unbounded_send"
+        | "send_timeout" | "send_replace" | "send_modify" | "send_if_modified" => Send {
+            may_wait: false,
+            is_async: false,
+        },
+        "recv" | "recv_async" | "recv_many" | "blocking_recv" | "recv_blocking" | "try_recv"
+        | "recv_timeout" | "next" | "select_next_some" | "try_next" | "iter" | "try_iter"
+        | "into_iter" | "changed" | "into_stream" | "stream" | "poll_recv" | "recv_deadline" => {
+            Recv
+        }
+        "clone" | "as_ref" | "as_mut" | "borrow" | "borrow_mut" | "unwrap" | "expect" | "lock"
+        | "read" | "write" | "take" | "to_owned" | "into" | "get" | "get_mut" | "values"
+        | "values_mut" | "iter_mut" | "first" | "last" | "cloned" | "copied" | "pop"
+        | "pop_front" | "remove" => Same,
+        _ => return None,
+    })
+}
+
+/// True when a sync (non-awaited) `send` on this library's bounded sender blocks the thread.
+pub fn send_is_sync(lib: ChannelLib, api_path: &str) -> bool {
+    match lib {
+        ChannelLib::Std | ChannelLib::Crossbeam | ChannelLib::Flume => true,
+        ChannelLib::Kanal => !api_path.ends_with("_async"),
+        ChannelLib::Tokio | ChannelLib::Futures | ChannelLib::AsyncChannel => false,
+    }
+}
+
+/// Methods that put their argument into the receiver (a collection).
+pub fn is_insert_method(name: &str) -> bool {
+    matches!(
+        name,
+        "push" | "push_back" | "push_front" | "insert" | "extend" | "replace" | "get_or_insert"
+    )
+}
+
+/// Methods that spawn their first argument (`JoinSet::spawn`, `Scope::spawn`, `Handle::spawn`).
+pub fn is_spawn_method(name: &str) -> bool {
+    matches!(
+        name,
+        "spawn" | "spawn_local" | "spawn_blocking" | "spawn_on"
+    )
 }
 
 /// True when some known API lives under `prefix` (used to decide glob imports of extern modules).

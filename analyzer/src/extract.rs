@@ -124,7 +124,7 @@ impl Extractor {
         self.cur_scope().items.insert(name, kind);
     }
 
-    fn enter_body(&mut self, kind: BodyKind, span: Span) -> (Option<BodyId>, u32) {
+    fn enter_body(&mut self, kind: BodyKind, span: Span) -> (BodyId, (Option<BodyId>, u32)) {
         let id = BodyId {
             file: self.file,
             idx: self.facts.bodies.len() as u32,
@@ -142,7 +142,7 @@ impl Extractor {
         let saved = (self.body, self.loop_depth);
         self.body = Some(id);
         self.loop_depth = 0;
-        saved
+        (id, saved)
     }
 
     fn leave_body(&mut self, saved: (Option<BodyId>, u32)) {
@@ -167,7 +167,7 @@ impl Extractor {
                 *item = ItemKind::Fn(id);
             }
         }
-        let saved = self.enter_body(BodyKind::Fn { name, self_ty }, span);
+        let (_, saved) = self.enter_body(BodyKind::Fn { name, self_ty }, span);
         self.facts.bodies[id.idx as usize].params = fn_params(sig);
         if let Some(ret) = self.block_value(block) {
             self.facts.bodies[id.idx as usize].returns.push(ret);
@@ -183,6 +183,7 @@ impl Extractor {
 
     fn push_expr(&mut self, e: ExprFact) -> ExprId {
         self.facts.exprs.push(e);
+        self.facts.expr_body.push(self.body);
         ExprId(self.facts.exprs.len() as u32 - 1)
     }
 
@@ -222,8 +223,7 @@ impl Extractor {
             }) => self.expr(expr),
             E::Cast(c) => self.expr(&c.expr),
             E::Closure(c) => {
-                let saved = self.enter_body(BodyKind::Closure, c.span());
-                let id = self.body.expect("a body was just entered");
+                let (id, saved) = self.enter_body(BodyKind::Closure, c.span());
                 self.facts.bodies[id.idx as usize].params = c.inputs.iter().map(pat_fact).collect();
                 let ret = self.expr(&c.body);
                 self.facts.bodies[id.idx as usize].returns.push(ret);
@@ -231,8 +231,7 @@ impl Extractor {
                 self.push_expr(ExprFact::Body(id))
             }
             E::Async(a) => {
-                let saved = self.enter_body(BodyKind::AsyncBlock, a.span());
-                let id = self.body.expect("a body was just entered");
+                let (id, saved) = self.enter_body(BodyKind::AsyncBlock, a.span());
                 if let Some(ret) = self.block_value(&a.block) {
                     self.facts.bodies[id.idx as usize].returns.push(ret);
                 }
@@ -752,7 +751,7 @@ impl<'ast> Visit<'ast> for Extractor {
     }
 
     fn visit_item_const(&mut self, c: &'ast syn::ItemConst) {
-        let saved = self.enter_body(
+        let (_, saved) = self.enter_body(
             BodyKind::Init {
                 name: c.ident.to_string(),
             },
@@ -763,7 +762,7 @@ impl<'ast> Visit<'ast> for Extractor {
     }
 
     fn visit_item_static(&mut self, s: &'ast syn::ItemStatic) {
-        let saved = self.enter_body(
+        let (_, saved) = self.enter_body(
             BodyKind::Init {
                 name: s.ident.to_string(),
             },

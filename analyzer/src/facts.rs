@@ -237,6 +237,8 @@ pub struct FileFacts {
     pub bodies: Vec<BodyFact>,
     pub calls: Vec<CallFact>,
     pub exprs: Vec<ExprFact>,
+    /// The body each expression of `exprs` is in.
+    pub expr_body: Vec<Option<BodyId>>,
     pub method_calls: Vec<MethodCallFact>,
     pub lets: Vec<LetFact>,
     pub assigns: Vec<AssignFact>,

@@ -9,12 +9,16 @@ pub mod config;
 pub mod diagnostic;
 mod extract;
 pub mod facts;
+pub mod flow;
+pub mod graph;
+mod index;
 pub mod lints;
 mod load;
 pub mod model;
 mod resolve;
 pub mod source;
 mod suppress;
+pub mod tasks;
 
 pub use config::{Config, LintLevels, UnknownLint};
 pub use diagnostic::{Confidence, Diagnostic, Label, Level};

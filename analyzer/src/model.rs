@@ -1,14 +1,20 @@
-//! The model: resolved facts of the whole run. Lints read this, never syntax.
+//! The model: resolved facts of the whole run, and the message graph. Lints read this,
+//! never syntax.
 //!
-//! Every call is resolved once: to a known API (a channel constructor, ...), to a local
-//! function (whose summary callers inherit), or to nothing known.
+//! Every call is resolved once (`index`); handles are followed to a fixed point (`flow`);
+//! spawns give tasks (`tasks`); then every send and receive becomes an edge between a task
+//! and a channel.
 
-use crate::catalog::{self, Api, ChannelKind, ChannelLib};
-use crate::facts::{BodyId, ExprFact, ExprId, FileFacts, ItemKind};
+use crate::catalog::{self, Api, ChannelKind, ChannelLib, ChannelMethod};
+use crate::facts::{ExprFact, ExprId, FileFacts, ItemKind, PatFact};
+use crate::flow::{receivers, ChanIdx, Flow, Val};
+use crate::index::{CallTarget, Index};
 use crate::load::Loaded;
 use crate::resolve::{Res, Resolver};
-use crate::source::FileRange;
+use crate::source::{FileId, FileRange};
+use crate::tasks::{Task, TaskIdx, Tasks};
 use crate::CrateInput;
+use std::collections::{HashMap, HashSet};
 
 /// A channel's capacity as far as the source says.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -23,9 +29,26 @@ pub enum Capacity {
     Unbounded,
 }
 
+impl Capacity {
+    /// Short text: `8`, `CAP = 8`, `?`, `unbounded`.
+    pub fn describe(&self) -> String {
+        match self {
+            Capacity::Known { value, name: None } => value.to_string(),
+            Capacity::Known {
+                value,
+                name: Some(n),
+            } => format!("{n} = {value}"),
+            Capacity::Unknown => "unknown".into(),
+            Capacity::Unbounded => "unbounded".into(),
+        }
+    }
+}
+
 /// A place where a channel is created.
 #[derive(Clone, Debug)]
 pub struct Channel {
+    /// The names its handles are bound to (`req` for `let (req_tx, req_rx) = ..`).
+    pub name: String,
     pub lib: ChannelLib,
     pub kind: ChannelKind,
     pub capacity: Capacity,
@@ -33,87 +56,278 @@ pub struct Channel {
     pub range: FileRange,
     /// The canonical path of the constructor, e.g. `tokio::sync::mpsc::unbounded_channel`.
     pub api_path: String,
-    pub body: Option<BodyId>,
     /// Seen inside a macro invocation (parsed on a best-effort basis).
     pub in_macro: bool,
 }
 
-/// What a call resolves to.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum CallTarget {
-    Api(Api),
-    /// A function of the analyzed crates.
-    LocalFn(BodyId),
-    Unknown,
+impl Channel {
+    /// True when a full queue makes a waiting sender wait (a bounded mpsc-style queue).
+    pub fn is_bounded(&self) -> bool {
+        matches!(self.kind, ChannelKind::Bounded { .. })
+    }
 }
 
-/// A resolved call.
+/// A select macro branch: (file, select index, branch index).
+pub type SelectRef = (FileId, u32, u32);
+
+/// A task sends on a channel.
 #[derive(Clone, Debug)]
-pub struct Call {
-    pub body: Option<BodyId>,
-    pub target: CallTarget,
+pub struct SendEdge {
+    pub task: TaskIdx,
+    pub chan: ChanIdx,
+    pub range: FileRange,
+    /// The sender waits while the queue is full (`send(..).await`, `reserve().await`,
+    /// `blocking_send`, a sync `send` on a bounded channel); `try_send` does not.
+    pub waits: bool,
+    pub select: Option<SelectRef>,
+    /// Every step from creation to this send was followed.
+    pub certain: bool,
+}
+
+/// A task receives from a channel.
+#[derive(Clone, Debug)]
+pub struct RecvEdge {
+    pub chan: ChanIdx,
+    pub task: TaskIdx,
+    pub range: FileRange,
+    /// Read with priority over another source (an earlier branch of a biased select, the
+    /// preferred stream of `select_with_strategy`).
+    pub prioritized: bool,
+    pub select: Option<SelectRef>,
+    pub certain: bool,
+}
+
+/// A semaphore permit acquisition in a task.
+#[derive(Clone, Debug)]
+pub struct Acquire {
+    pub task: TaskIdx,
     pub range: FileRange,
 }
 
-/// Resolved facts of one run.
+/// Resolved facts of one run: channels, tasks and the message graph's edges.
 #[derive(Debug, Default)]
 pub struct Model {
     pub channels: Vec<Channel>,
-    pub calls: Vec<Call>,
+    pub tasks: Vec<Task>,
+    pub sends: Vec<SendEdge>,
+    pub recvs: Vec<RecvEdge>,
+    pub acquires: Vec<Acquire>,
+    /// For each channel, the tasks that may run the body that created it.
+    pub chan_creators: Vec<Vec<TaskIdx>>,
+    /// Cycles of waiting sends on bounded channels, each with its breaker if any.
+    pub cycles: Vec<crate::graph::CycleVerdict>,
 }
 
 impl Model {
-    /// Resolves every fact of `loaded`.
+    /// Resolves every fact of `loaded` and builds the message graph.
     pub fn build(loaded: &Loaded, crates: &[CrateInput]) -> Model {
         let renames = crates.iter().map(|c| &c.extern_renames).collect();
         let resolver = Resolver::new(&loaded.facts, &loaded.file_crate, renames);
+        let ix = Index::build(&loaded.facts, resolver);
         let mut model = Model::default();
-        for facts in &loaded.facts {
-            for call in &facts.calls {
-                let res = resolver.resolve(&call.callee);
-                let target = match &res {
-                    Res::Extern(path) => {
-                        catalog::lookup(path).map_or(CallTarget::Unknown, CallTarget::Api)
-                    }
-                    Res::Item {
-                        kind: ItemKind::Fn(body),
-                        ..
-                    } => CallTarget::LocalFn(*body),
-                    _ => CallTarget::Unknown,
+        let mut chan_of_call = HashMap::new();
+        let mut chan_body = Vec::new();
+        for (f, ff) in loaded.facts.iter().enumerate() {
+            let file = FileId(f as u32);
+            let names = binding_names(ff);
+            for (i, call) in ff.calls.iter().enumerate() {
+                let CallTarget::Api(Api::ChannelCtor { lib, kind }) = ix.call_targets[f][i] else {
+                    continue;
                 };
-                if let (CallTarget::Api(Api::ChannelCtor { lib, kind }), Res::Extern(path)) =
-                    (&target, &res)
-                {
-                    let (lib, kind) = (*lib, *kind);
-                    let capacity = match kind {
-                        ChannelKind::Unbounded => Capacity::Unbounded,
-                        ChannelKind::Bounded { cap_arg, .. }
-                        | ChannelKind::Broadcast { cap_arg } => {
-                            capacity_of(&resolver, facts, call.args.get(cap_arg).copied())
-                        }
-                        ChannelKind::Oneshot | ChannelKind::Watch => Capacity::Known {
-                            value: 1,
-                            name: None,
-                        },
-                    };
-                    model.channels.push(Channel {
-                        lib,
-                        kind,
-                        capacity,
-                        range: call.range,
-                        api_path: path.join("::"),
-                        body: call.body,
-                        in_macro: call.in_macro,
-                    });
-                }
-                model.calls.push(Call {
-                    body: call.body,
-                    target,
+                let capacity = match kind {
+                    ChannelKind::Unbounded => Capacity::Unbounded,
+                    ChannelKind::Bounded { cap_arg, .. } | ChannelKind::Broadcast { cap_arg } => {
+                        capacity_of(&ix.resolver, ff, call.args.get(cap_arg).copied())
+                    }
+                    ChannelKind::Oneshot | ChannelKind::Watch => Capacity::Known {
+                        value: 1,
+                        name: None,
+                    },
+                };
+                let (line, _) = loaded.db.line_col(file, call.range.start);
+                chan_of_call.insert((file, i as u32), model.channels.len() as ChanIdx);
+                chan_body.push(call.body);
+                model.channels.push(Channel {
+                    name: names
+                        .get(&(i as u32))
+                        .cloned()
+                        .unwrap_or_else(|| format!("channel@{line}")),
+                    lib,
+                    kind,
+                    capacity,
                     range: call.range,
+                    api_path: ix.call_paths[f][i].clone().unwrap_or_default(),
+                    in_macro: call.in_macro,
                 });
             }
         }
+        let flow = Flow::compute(&ix, chan_of_call);
+        let tasks = Tasks::compute(&ix, &flow);
+        model.chan_creators = chan_body
+            .iter()
+            .map(|b| tasks.owners_of(*b).to_vec())
+            .collect();
+        model.edges(&ix, &flow, &tasks);
+        model.tasks = tasks.tasks;
+        model.cycles = crate::graph::blocking_cycles(&model);
         model
+    }
+
+    fn edges(&mut self, ix: &Index<'_>, flow: &Flow, tasks: &Tasks) {
+        for (f, ff) in ix.facts.iter().enumerate() {
+            let file = FileId(f as u32);
+            let recv_selects = recv_branches(ix, flow, file, ff);
+            for mc in &ff.method_calls {
+                let owners = tasks.owners_of(mc.body);
+                if owners.is_empty() {
+                    continue;
+                }
+                if mc.method.starts_with("acquire") || mc.method == "try_acquire" {
+                    for &t in owners {
+                        self.acquires.push(Acquire {
+                            task: t,
+                            range: mc.range,
+                        });
+                    }
+                }
+                let Some(kind) = catalog::channel_method(&mc.method) else {
+                    continue;
+                };
+                let recv = flow.eval(ix, file, mc.receiver);
+                let select = mc.select.map(|s| (file, s.select, s.branch));
+                match kind {
+                    ChannelMethod::Send { may_wait, is_async } => {
+                        for (v, certain) in &recv {
+                            let Val::Tx(c) = v else { continue };
+                            let ch = &self.channels[*c as usize];
+                            let waits = may_wait
+                                && (mc.awaited
+                                    || mc.select.is_some()
+                                    || !is_async
+                                    || (mc.method == "send"
+                                        && catalog::send_is_sync(ch.lib, &ch.api_path)));
+                            for &t in owners {
+                                self.sends.push(SendEdge {
+                                    task: t,
+                                    chan: *c,
+                                    range: mc.range,
+                                    waits,
+                                    select,
+                                    certain: *certain,
+                                });
+                            }
+                        }
+                    }
+                    ChannelMethod::Recv => {
+                        let preferred: HashSet<ChanIdx> = recv
+                            .keys()
+                            .flat_map(|v| match v {
+                                Val::Merged { preferred, other } if !other.is_empty() => {
+                                    preferred.clone()
+                                }
+                                _ => Vec::new(),
+                            })
+                            .collect();
+                        let later_branch_receives = mc.select.is_some_and(|s| {
+                            let sel = &ff.selects[s.select as usize];
+                            sel.biased
+                                && recv_selects
+                                    .iter()
+                                    .any(|(si, b)| *si == s.select && *b > s.branch)
+                        });
+                        for (c, certain) in receivers(&recv) {
+                            for &t in owners {
+                                self.recvs.push(RecvEdge {
+                                    chan: c,
+                                    task: t,
+                                    range: mc.range,
+                                    prioritized: preferred.contains(&c) || later_branch_receives,
+                                    select,
+                                    certain,
+                                });
+                            }
+                        }
+                    }
+                    ChannelMethod::Same => {}
+                }
+            }
+            for l in &ff.fors {
+                let owners = tasks.owners_of(l.body);
+                let vals = flow.eval(ix, file, l.iter);
+                for (v, certain) in &vals {
+                    let Val::Rx(c) = v else { continue };
+                    for &t in owners {
+                        self.recvs.push(RecvEdge {
+                            chan: *c,
+                            task: t,
+                            range: l.range,
+                            prioritized: false,
+                            select: None,
+                            certain: *certain,
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    /// The tasks that receive from `chan`.
+    pub fn receivers_of(&self, chan: ChanIdx) -> impl Iterator<Item = &RecvEdge> {
+        self.recvs.iter().filter(move |r| r.chan == chan)
+    }
+}
+
+/// (select, branch) pairs whose future receives from a channel.
+fn recv_branches(ix: &Index<'_>, flow: &Flow, file: FileId, ff: &FileFacts) -> Vec<(u32, u32)> {
+    ff.method_calls
+        .iter()
+        .filter(|mc| catalog::channel_method(&mc.method) == Some(ChannelMethod::Recv))
+        .filter_map(|mc| {
+            let s = mc.select?;
+            let vals = flow.eval(ix, file, mc.receiver);
+            (!receivers(&vals).is_empty()).then_some((s.select, s.branch))
+        })
+        .collect()
+}
+
+/// Display names for channels created as `let (x_tx, x_rx) = ctor(..)`: call index -> `x`.
+fn binding_names(ff: &FileFacts) -> HashMap<u32, String> {
+    let mut out = HashMap::new();
+    for l in &ff.lets {
+        let ExprFact::Call(i) = ff.exprs[l.init.0 as usize] else {
+            continue;
+        };
+        let names: Vec<&str> = match &l.pat {
+            PatFact::Tuple(ps) => ps
+                .iter()
+                .filter_map(|p| match p {
+                    PatFact::Bind(n) => Some(n.as_str()),
+                    _ => None,
+                })
+                .collect(),
+            PatFact::Bind(n) => vec![n.as_str()],
+            _ => continue,
+        };
+        out.insert(i, channel_name(&names));
+    }
+    out
+}
+
+/// `["req_tx", "req_rx"]` -> `req`; `["tx", "rx"]` -> `tx/rx`.
+fn channel_name(names: &[&str]) -> String {
+    let trimmed: Vec<&str> = names
+        .iter()
+        .map(|n| {
+            let n = n.trim_start_matches('_');
+            ["_tx", "_rx", "_sender", "_receiver"]
+                .iter()
+                .find_map(|suffix| n.strip_suffix(suffix))
+                .unwrap_or(n)
+        })
+        .collect();
+    match trimmed.first() {
+        Some(first) if !first.is_empty() && trimmed.iter().all(|t| t == first) => first.to_string(),
+        _ => names.join("/"),
     }
 }
 

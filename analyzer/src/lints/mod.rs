@@ -4,6 +4,8 @@
 //! detects, why it matters, example, how to fix, how to allow) and its `check`
 //! function, which reads the [`Model`](crate::model::Model) and returns diagnostics.
 
+mod bounded_cycle;
+mod competing_gateways;
 mod input;
 mod unbounded_channel;
 mod zero_capacity;
@@ -29,6 +31,8 @@ pub struct LintInfo {
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum LintId {
     UnboundedChannel,
+    BoundedCycle,
+    CompetingGateways,
     ZeroCapacityChannel,
     ParseError,
     UnreadableFile,
@@ -39,6 +43,8 @@ impl LintId {
     /// Every lint, in code order.
     pub const ALL: &'static [LintId] = &[
         LintId::UnboundedChannel,
+        LintId::BoundedCycle,
+        LintId::CompetingGateways,
         LintId::ZeroCapacityChannel,
         LintId::ParseError,
         LintId::UnreadableFile,
@@ -49,6 +55,8 @@ impl LintId {
     pub fn info(self) -> &'static LintInfo {
         match self {
             LintId::UnboundedChannel => &unbounded_channel::INFO,
+            LintId::BoundedCycle => &bounded_cycle::INFO,
+            LintId::CompetingGateways => &competing_gateways::INFO,
             LintId::ZeroCapacityChannel => &zero_capacity::INFO,
             LintId::ParseError => &input::PARSE_ERROR,
             LintId::UnreadableFile => &input::UNREADABLE_FILE,
@@ -70,6 +78,8 @@ impl LintId {
 pub(crate) fn run_all(model: &Model) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     unbounded_channel::check(model, &mut out);
+    bounded_cycle::check(model, &mut out);
+    competing_gateways::check(model, &mut out);
     zero_capacity::check(model, &mut out);
     out
 }

@@ -1,0 +1,473 @@
+//! Value flow: which channel handles each local, field, parameter and return value may
+//! hold. Flow-insensitive and context-insensitive, iterated to a fixed point: a handle
+//! that reaches a place through any path is there. Steps the analysis cannot see (a field
+//! of a value of unknown type, an element of a collection) mark values uncertain.
+
+use crate::catalog::{self, Api, ChannelMethod};
+use crate::facts::{BodyId, ExprFact, ExprId, PatFact};
+use crate::index::{CallTarget, Index};
+use crate::source::FileId;
+use std::collections::{BTreeMap, HashMap};
+
+/// Index of a channel creation in [`crate::model::Model::channels`].
+pub type ChanIdx = u32;
+
+/// An abstract value: what a handle is.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Val {
+    Tx(ChanIdx),
+    Rx(ChanIdx),
+    Tuple(Vec<Vals>),
+    /// A value of a local struct type.
+    Struct(String),
+    /// A stream merging receivers; `preferred` ones are polled first.
+    Merged {
+        preferred: Vec<ChanIdx>,
+        other: Vec<ChanIdx>,
+    },
+}
+
+/// A set of values, each with whether it reached here only through certain steps.
+pub type Vals = BTreeMap<Val, bool>;
+
+/// Where values are stored.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Slot {
+    Var(BodyId, String),
+    Field(String, String),
+    Ret(BodyId),
+}
+
+/// The fixed point.
+#[derive(Default, Debug)]
+pub struct Flow {
+    pub slots: HashMap<Slot, Vals>,
+    /// Per file: call index -> channel created there.
+    pub chan_of_call: HashMap<(FileId, u32), ChanIdx>,
+    /// Field names -> types that have a stored field of that name.
+    field_types: HashMap<String, Vec<String>>,
+}
+
+const MAX_ROUNDS: usize = 32;
+const MAX_TUPLE_DEPTH: usize = 3;
+
+fn merge(into: &mut Vals, from: Vals) -> bool {
+    let mut changed = false;
+    for (v, certain) in from {
+        match into.get_mut(&v) {
+            Some(c) => {
+                if certain && !*c {
+                    *c = true;
+                    changed = true;
+                }
+            }
+            None => {
+                into.insert(v, certain);
+                changed = true;
+            }
+        }
+    }
+    changed
+}
+
+fn uncertain(vals: Vals) -> Vals {
+    vals.into_keys().map(|v| (v, false)).collect()
+}
+
+fn depth(v: &Val) -> usize {
+    match v {
+        Val::Tuple(items) => {
+            1 + items
+                .iter()
+                .flat_map(|i| i.keys())
+                .map(depth)
+                .max()
+                .unwrap_or(0)
+        }
+        _ => 0,
+    }
+}
+
+/// Receivers among `vals`: (channel, certain).
+pub fn receivers(vals: &Vals) -> Vec<(ChanIdx, bool)> {
+    let mut out = Vec::new();
+    for (v, c) in vals {
+        match v {
+            Val::Rx(ch) => out.push((*ch, *c)),
+            Val::Merged { preferred, other } => {
+                out.extend(preferred.iter().chain(other).map(|ch| (*ch, *c)));
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+impl Flow {
+    /// Computes the fixed point over all facts.
+    pub fn compute(ix: &Index<'_>, chan_of_call: HashMap<(FileId, u32), ChanIdx>) -> Flow {
+        let mut flow = Flow {
+            chan_of_call,
+            ..Flow::default()
+        };
+        if flow.chan_of_call.is_empty() {
+            return flow;
+        }
+        for _ in 0..MAX_ROUNDS {
+            if !flow.round(ix) {
+                break;
+            }
+        }
+        flow
+    }
+
+    fn store(&mut self, slot: Slot, vals: Vals) -> bool {
+        if vals.is_empty() {
+            return false;
+        }
+        if let Slot::Field(ty, name) = &slot {
+            let types = self.field_types.entry(name.clone()).or_default();
+            if !types.contains(ty) {
+                types.push(ty.clone());
+            }
+        }
+        merge(self.slots.entry(slot).or_default(), vals)
+    }
+
+    fn round(&mut self, ix: &Index<'_>) -> bool {
+        let mut changed = false;
+        for (f, ff) in ix.facts.iter().enumerate() {
+            let file = FileId(f as u32);
+            for l in &ff.lets {
+                let v = self.eval(ix, file, l.init);
+                changed |= self.bind(&l.pat, v, l.body);
+            }
+            for l in &ff.fors {
+                let v = self.eval(ix, file, l.iter);
+                changed |= self.bind(&l.pat, v, l.body);
+            }
+            for a in &ff.assigns {
+                let v = self.eval(ix, file, a.value);
+                changed |= self.store_place(ix, file, a.place, v);
+            }
+            for (e, fact) in ff.exprs.iter().enumerate() {
+                if let ExprFact::Struct { ty, fields } = fact {
+                    let body = ix.expr_body(file, ExprId(e as u32));
+                    let ty = self.struct_ty(ix, ty, body);
+                    for (name, fe) in fields {
+                        let v = self.eval(ix, file, *fe);
+                        changed |= self.store(Slot::Field(ty.clone(), name.clone()), v);
+                    }
+                }
+            }
+            for (i, call) in ff.calls.iter().enumerate() {
+                if let CallTarget::LocalFn(callee) = ix.call_targets[f][i] {
+                    let params = &ix.body(callee).params;
+                    for (p, a) in params.iter().zip(&call.args) {
+                        let v = self.eval(ix, file, *a);
+                        changed |= self.bind(p, v, Some(callee));
+                    }
+                }
+            }
+            for mc in &ff.method_calls {
+                let recv = self.eval(ix, file, mc.receiver);
+                let targets =
+                    self.method_targets(ix, file, mc.body, mc.receiver, &mc.method, &recv);
+                for t in &targets {
+                    let params = &ix.body(*t).params;
+                    if let Some(p) = params.first() {
+                        changed |= self.bind(p, recv.clone(), Some(*t));
+                    }
+                    for (p, a) in params.iter().skip(1).zip(&mc.args) {
+                        let v = self.eval(ix, file, *a);
+                        changed |= self.bind(p, v, Some(*t));
+                    }
+                }
+                if targets.is_empty() && catalog::is_insert_method(&mc.method) {
+                    if let Some(a) = mc.args.last() {
+                        let v = uncertain(self.eval(ix, file, *a));
+                        changed |= self.store_place(ix, file, mc.receiver, v);
+                    }
+                }
+            }
+            for (i, b) in ff.bodies.iter().enumerate() {
+                let id = BodyId {
+                    file,
+                    idx: i as u32,
+                };
+                for r in &b.returns {
+                    let v = self.eval(ix, file, *r);
+                    changed |= self.store(Slot::Ret(id), v);
+                }
+            }
+        }
+        changed
+    }
+
+    fn struct_ty(&self, ix: &Index<'_>, ty: &str, body: Option<BodyId>) -> String {
+        if ty == "Self" {
+            if let Some(t) = body.and_then(|b| ix.self_ty(b)) {
+                return t;
+            }
+        }
+        ty.to_string()
+    }
+
+    /// Stores into the place an expression names: a local or a field.
+    fn store_place(&mut self, ix: &Index<'_>, file: FileId, place: ExprId, v: Vals) -> bool {
+        let body = ix.expr_body(file, place);
+        match ix.expr(file, place) {
+            ExprFact::Path(p) if p.segments.len() == 1 && !p.global => {
+                match ix.binding_body(body, &p.segments[0]) {
+                    Some(b) => self.store(Slot::Var(b, p.segments[0].clone()), v),
+                    None => false,
+                }
+            }
+            ExprFact::Field { base, name } => {
+                let mut changed = false;
+                for ty in self.base_types(ix, file, *base) {
+                    changed |= self.store(Slot::Field(ty, name.clone()), v.clone());
+                }
+                changed
+            }
+            ExprFact::Index(base) => self.store_place(ix, file, *base, uncertain(v)),
+            ExprFact::MethodCall(i) => {
+                let mc = &ix.facts[file.0 as usize].method_calls[*i as usize];
+                if catalog::channel_method(&mc.method) == Some(ChannelMethod::Same) {
+                    self.store_place(ix, file, mc.receiver, v)
+                } else {
+                    false
+                }
+            }
+            _ => false,
+        }
+    }
+
+    /// The local struct types a base expression may have (`self` in a method: its impl type).
+    fn base_types(&self, ix: &Index<'_>, file: FileId, base: ExprId) -> Vec<String> {
+        let body = ix.expr_body(file, base);
+        if let ExprFact::Path(p) = ix.expr(file, base) {
+            if p.segments.len() == 1 && p.segments[0] == "self" {
+                if let Some(t) = body.and_then(|b| ix.self_ty(b)) {
+                    return vec![t];
+                }
+            }
+        }
+        self.eval(ix, file, base)
+            .keys()
+            .filter_map(|v| match v {
+                Val::Struct(s) => Some(s.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Binds a value to a pattern's names in `body`.
+    fn bind(&mut self, pat: &PatFact, v: Vals, body: Option<BodyId>) -> bool {
+        let Some(body) = body else { return false };
+        if v.is_empty() {
+            return false;
+        }
+        match pat {
+            PatFact::Bind(n) => self.store(Slot::Var(body, n.clone()), v),
+            PatFact::Wrapped(p) => self.bind(p, v, Some(body)),
+            PatFact::Tuple(ps) => {
+                let mut changed = false;
+                for (val, _) in v {
+                    if let Val::Tuple(items) = val {
+                        for (p, item) in ps.iter().zip(items) {
+                            changed |= self.bind(p, item, Some(body));
+                        }
+                    }
+                }
+                changed
+            }
+            PatFact::Struct(fields) => {
+                let mut changed = false;
+                for (val, _) in v {
+                    if let Val::Struct(ty) = val {
+                        for (fname, p) in fields {
+                            let fv = self.slot(&Slot::Field(ty.clone(), fname.clone()));
+                            changed |= self.bind(p, fv, Some(body));
+                        }
+                    }
+                }
+                changed
+            }
+            PatFact::Ignore => false,
+        }
+    }
+
+    /// The values in a slot.
+    pub fn slot(&self, s: &Slot) -> Vals {
+        self.slots.get(s).cloned().unwrap_or_default()
+    }
+
+    /// Local methods a method call may run: the impl type must be known (from `self` or a
+    /// struct value).
+    pub fn method_targets(
+        &self,
+        ix: &Index<'_>,
+        file: FileId,
+        body: Option<BodyId>,
+        receiver: ExprId,
+        method: &str,
+        recv: &Vals,
+    ) -> Vec<BodyId> {
+        let Some(cands) = ix.methods.get(method) else {
+            return Vec::new();
+        };
+        let mut types: Vec<String> = recv
+            .keys()
+            .filter_map(|v| match v {
+                Val::Struct(s) => Some(s.clone()),
+                _ => None,
+            })
+            .collect();
+        if let ExprFact::Path(p) = ix.expr(file, receiver) {
+            if p.segments == ["self"] {
+                types.extend(body.and_then(|b| ix.self_ty(b)));
+            }
+        }
+        cands
+            .iter()
+            .copied()
+            .filter(|c| {
+                let t = ix.self_ty(*c);
+                t.is_some_and(|t| types.contains(&t) || t == "Self")
+            })
+            .collect()
+    }
+
+    /// The values an expression may have.
+    pub fn eval(&self, ix: &Index<'_>, file: FileId, e: ExprId) -> Vals {
+        let mut out = Vals::new();
+        let body = ix.expr_body(file, e);
+        match ix.expr(file, e) {
+            ExprFact::Path(p) if p.segments.len() == 1 && !p.global => {
+                if let Some(b) = ix.binding_body(body, &p.segments[0]) {
+                    out = self.slot(&Slot::Var(b, p.segments[0].clone()));
+                }
+            }
+            ExprFact::Call(i) => {
+                let call = &ix.facts[file.0 as usize].calls[*i as usize];
+                match &ix.call_targets[file.0 as usize][*i as usize] {
+                    CallTarget::Api(Api::ChannelCtor { .. }) => {
+                        if let Some(c) = self.chan_of_call.get(&(file, *i)) {
+                            let tx = Vals::from([(Val::Tx(*c), true)]);
+                            let rx = Vals::from([(Val::Rx(*c), true)]);
+                            out.insert(Val::Tuple(vec![tx, rx]), true);
+                        }
+                    }
+                    CallTarget::Api(Api::Wrap) => {
+                        if let Some(a) = call.args.first() {
+                            out = self.eval(ix, file, *a);
+                        }
+                    }
+                    CallTarget::Api(Api::MergeStreams { prefer_first }) => {
+                        if let (Some(a), Some(b)) = (call.args.first(), call.args.get(1)) {
+                            let (ra, rb) = (self.eval(ix, file, *a), self.eval(ix, file, *b));
+                            let first: Vec<ChanIdx> =
+                                receivers(&ra).into_iter().map(|x| x.0).collect();
+                            let second: Vec<ChanIdx> =
+                                receivers(&rb).into_iter().map(|x| x.0).collect();
+                            let certain = ra.values().chain(rb.values()).all(|c| *c);
+                            let merged = if *prefer_first {
+                                Val::Merged {
+                                    preferred: first,
+                                    other: second,
+                                }
+                            } else {
+                                Val::Merged {
+                                    preferred: Vec::new(),
+                                    other: first.into_iter().chain(second).collect(),
+                                }
+                            };
+                            out.insert(merged, certain);
+                        }
+                    }
+                    CallTarget::LocalFn(b) => out = self.slot(&Slot::Ret(*b)),
+                    _ => {}
+                }
+            }
+            ExprFact::MethodCall(i) => {
+                let mc = &ix.facts[file.0 as usize].method_calls[*i as usize];
+                let recv = self.eval(ix, file, mc.receiver);
+                for t in self.method_targets(ix, file, body, mc.receiver, &mc.method, &recv) {
+                    merge(&mut out, self.slot(&Slot::Ret(t)));
+                }
+                match catalog::channel_method(&mc.method) {
+                    Some(ChannelMethod::Same) => merge(&mut out, recv),
+                    Some(ChannelMethod::Recv)
+                        if matches!(mc.method.as_str(), "into_stream" | "stream") =>
+                    {
+                        merge(&mut out, recv)
+                    }
+                    _ if mc.method == "subscribe" => {
+                        let rx: Vals = recv
+                            .iter()
+                            .filter_map(|(v, c)| match v {
+                                Val::Tx(ch) => Some((Val::Rx(*ch), *c)),
+                                _ => None,
+                            })
+                            .collect();
+                        merge(&mut out, rx)
+                    }
+                    _ => false,
+                };
+            }
+            ExprFact::Field { base, name } => {
+                let types = self.base_types(ix, file, *base);
+                if types.is_empty() {
+                    for (v, c) in self.eval(ix, file, *base) {
+                        if let (Val::Tuple(items), Ok(i)) = (v, name.parse::<usize>()) {
+                            if let Some(item) = items.get(i) {
+                                merge(
+                                    &mut out,
+                                    if c {
+                                        item.clone()
+                                    } else {
+                                        uncertain(item.clone())
+                                    },
+                                );
+                            }
+                        }
+                    }
+                    if out.is_empty() {
+                        // A field of a value of unknown type: any stored field of that name.
+                        for ty in self.field_types.get(name).into_iter().flatten() {
+                            merge(
+                                &mut out,
+                                uncertain(self.slot(&Slot::Field(ty.clone(), name.clone()))),
+                            );
+                        }
+                    }
+                } else {
+                    for ty in types {
+                        merge(&mut out, self.slot(&Slot::Field(ty, name.clone())));
+                    }
+                }
+            }
+            ExprFact::Tuple(items) => {
+                let vals: Vec<Vals> = items.iter().map(|i| self.eval(ix, file, *i)).collect();
+                if vals.iter().any(|v| !v.is_empty()) {
+                    let t = Val::Tuple(vals);
+                    if depth(&t) <= MAX_TUPLE_DEPTH {
+                        out.insert(t, true);
+                    }
+                }
+            }
+            ExprFact::Struct { ty, .. } => {
+                out.insert(Val::Struct(self.struct_ty(ix, ty, body)), true);
+            }
+            ExprFact::Index(base) => out = uncertain(self.eval(ix, file, *base)),
+            ExprFact::Either(alts) => {
+                for a in alts {
+                    merge(&mut out, self.eval(ix, file, *a));
+                }
+            }
+            ExprFact::Path(_) | ExprFact::Int(_) | ExprFact::Body(_) | ExprFact::Other(_) => {}
+        }
+        out
+    }
+}

@@ -1,0 +1,229 @@
+//! Cross-file indices over the facts: resolved call targets, bodies, methods by name,
+//! which names each body binds. Built once; flow, tasks and the graph read it.
+
+use crate::catalog::{self, Api};
+use crate::facts::{BodyFact, BodyId, BodyKind, ExprFact, ExprId, FileFacts, ItemKind, PatFact};
+use crate::resolve::{Res, Resolver};
+use crate::source::FileId;
+use std::collections::{HashMap, HashSet};
+
+/// What a path call resolves to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CallTarget {
+    Api(Api),
+    /// A function or associated function of the analyzed crates.
+    LocalFn(BodyId),
+    Unknown,
+}
+
+/// Indices over all facts of a run.
+pub struct Index<'a> {
+    pub facts: &'a [FileFacts],
+    /// Per file, per call: the resolved target.
+    pub call_targets: Vec<Vec<CallTarget>>,
+    /// Per file, per call: the canonical extern path, when the call resolved to one.
+    pub call_paths: Vec<Vec<Option<String>>>,
+    /// Impl and trait methods by name.
+    pub methods: HashMap<String, Vec<BodyId>>,
+    /// Names bound in each body (parameters, `let`, `for`).
+    pub binds: HashMap<BodyId, HashSet<String>>,
+    pub resolver: Resolver<'a>,
+}
+
+impl<'a> Index<'a> {
+    /// Resolves every call and indexes bodies.
+    pub fn build(facts: &'a [FileFacts], resolver: Resolver<'a>) -> Self {
+        let mut methods: HashMap<String, Vec<BodyId>> = HashMap::new();
+        let mut binds: HashMap<BodyId, HashSet<String>> = HashMap::new();
+        for (f, ff) in facts.iter().enumerate() {
+            let file = FileId(f as u32);
+            for (i, b) in ff.bodies.iter().enumerate() {
+                let id = BodyId {
+                    file,
+                    idx: i as u32,
+                };
+                if let BodyKind::Fn {
+                    name,
+                    self_ty: Some(_),
+                } = &b.kind
+                {
+                    methods.entry(name.clone()).or_default().push(id);
+                }
+                let names = binds.entry(id).or_default();
+                for p in &b.params {
+                    pat_names(p, names);
+                }
+            }
+            for l in &ff.lets {
+                if let Some(b) = l.body {
+                    pat_names(&l.pat, binds.entry(b).or_default());
+                }
+            }
+            for l in &ff.fors {
+                if let Some(b) = l.body {
+                    pat_names(&l.pat, binds.entry(b).or_default());
+                }
+            }
+        }
+        let mut index = Index {
+            facts,
+            call_targets: Vec::new(),
+            call_paths: Vec::new(),
+            methods,
+            binds,
+            resolver,
+        };
+        for (f, ff) in facts.iter().enumerate() {
+            let mut targets = Vec::with_capacity(ff.calls.len());
+            let mut paths = Vec::with_capacity(ff.calls.len());
+            for call in &ff.calls {
+                let (t, p) = index.resolve_call(FileId(f as u32), &call.callee, call.body);
+                targets.push(t);
+                paths.push(p);
+            }
+            index.call_targets.push(targets);
+            index.call_paths.push(paths);
+        }
+        index
+    }
+
+    fn resolve_call(
+        &self,
+        _file: FileId,
+        callee: &crate::facts::PathRef,
+        body: Option<BodyId>,
+    ) -> (CallTarget, Option<String>) {
+        match self.resolver.resolve(callee) {
+            Res::Extern(path) => match catalog::lookup(&path) {
+                Some(api) => (CallTarget::Api(api), Some(path.join("::"))),
+                None => (CallTarget::Unknown, Some(path.join("::"))),
+            },
+            Res::Item {
+                kind: ItemKind::Fn(b),
+                ..
+            } => (CallTarget::LocalFn(b), None),
+            _ => (self.assoc_fn(callee, body), None),
+        }
+    }
+
+    /// `Type::method(..)` / `Self::method(..)`: an impl function of a local type, by name.
+    fn assoc_fn(&self, callee: &crate::facts::PathRef, body: Option<BodyId>) -> CallTarget {
+        let n = callee.segments.len();
+        if n < 2 {
+            return CallTarget::Unknown;
+        }
+        let ty = &callee.segments[n - 2];
+        let ty = if ty == "Self" {
+            match body.and_then(|b| self.self_ty(b)) {
+                Some(t) => t,
+                None => return CallTarget::Unknown,
+            }
+        } else {
+            ty.clone()
+        };
+        let found: Vec<BodyId> = self
+            .methods
+            .get(&callee.segments[n - 1])
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|b| self.fn_self_ty(*b).as_deref() == Some(ty.as_str()))
+            .collect();
+        match found.as_slice() {
+            [one] => CallTarget::LocalFn(*one),
+            _ => CallTarget::Unknown,
+        }
+    }
+
+    /// A body's facts.
+    pub fn body(&self, id: BodyId) -> &'a BodyFact {
+        &self.facts[id.file.0 as usize].bodies[id.idx as usize]
+    }
+
+    /// An expression's facts.
+    pub fn expr(&self, file: FileId, e: ExprId) -> &'a ExprFact {
+        &self.facts[file.0 as usize].exprs[e.0 as usize]
+    }
+
+    /// The body an expression is in.
+    pub fn expr_body(&self, file: FileId, e: ExprId) -> Option<BodyId> {
+        self.facts[file.0 as usize].expr_body[e.0 as usize]
+    }
+
+    fn fn_self_ty(&self, b: BodyId) -> Option<String> {
+        match &self.body(b).kind {
+            BodyKind::Fn { self_ty, .. } => self_ty.clone(),
+            _ => None,
+        }
+    }
+
+    /// The `impl` type of the method that contains `b` (through closures and async blocks).
+    pub fn self_ty(&self, b: BodyId) -> Option<String> {
+        self.enclosing_fn(b).and_then(|f| self.fn_self_ty(f))
+    }
+
+    /// The function (or item initializer) that contains `b`.
+    pub fn enclosing_fn(&self, mut b: BodyId) -> Option<BodyId> {
+        for _ in 0..10_000 {
+            let body = self.body(b);
+            match (&body.kind, body.parent) {
+                (BodyKind::Fn { .. } | BodyKind::Init { .. }, _) => return Some(b),
+                (_, Some(p)) => b = p,
+                (_, None) => return None,
+            }
+        }
+        None
+    }
+
+    /// The body that binds local `name` as seen from `body`: itself or an enclosing closure
+    /// or async block, up to the enclosing function.
+    pub fn binding_body(&self, body: Option<BodyId>, name: &str) -> Option<BodyId> {
+        let mut b = body?;
+        for _ in 0..10_000 {
+            if self.binds.get(&b).is_some_and(|s| s.contains(name)) {
+                return Some(b);
+            }
+            let fact = self.body(b);
+            match (&fact.kind, fact.parent) {
+                (BodyKind::Fn { .. } | BodyKind::Init { .. }, _) | (_, None) => return None,
+                (_, Some(p)) => b = p,
+            }
+        }
+        None
+    }
+
+    /// A short display name for a body: `Type::method`, `function`, or `function::{closure}`.
+    pub fn body_name(&self, b: BodyId) -> String {
+        match &self.body(b).kind {
+            BodyKind::Fn {
+                name,
+                self_ty: Some(t),
+            } => format!("{t}::{name}"),
+            BodyKind::Fn {
+                name,
+                self_ty: None,
+            }
+            | BodyKind::Init { name } => name.clone(),
+            BodyKind::Closure | BodyKind::AsyncBlock => {
+                let outer = self
+                    .enclosing_fn(b)
+                    .map(|f| self.body_name(f))
+                    .unwrap_or_default();
+                format!("{outer}::{{task}}")
+            }
+        }
+    }
+}
+
+/// Every name a pattern binds.
+pub fn pat_names(p: &PatFact, out: &mut HashSet<String>) {
+    match p {
+        PatFact::Bind(n) => {
+            out.insert(n.clone());
+        }
+        PatFact::Tuple(ps) => ps.iter().for_each(|p| pat_names(p, out)),
+        PatFact::Struct(fs) => fs.iter().for_each(|(_, p)| pat_names(p, out)),
+        PatFact::Wrapped(p) => pat_names(p, out),
+        PatFact::Ignore => {}
+    }
+}

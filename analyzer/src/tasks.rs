@@ -1,0 +1,356 @@
+//! Tasks: what runs concurrently. A task is the body a spawn runs (a closure, an async
+//! block, or a local function called in the spawn's argument); bodies no spawn reaches
+//! belong to the entry task of their outermost function. Spawn wrappers (a local function
+//! that spawns its parameter) are found from the facts, so `spawn_task(fut)` is a spawn.
+
+use crate::catalog::{self, Api};
+use crate::facts::{BodyId, BodyKind, ExprFact, ExprId};
+use crate::flow::Flow;
+use crate::index::{CallTarget, Index};
+use crate::source::{FileId, FileRange};
+use std::collections::{HashMap, HashSet};
+
+/// Index of a task in [`crate::model::Model::tasks`].
+pub type TaskIdx = u32;
+
+/// A task.
+#[derive(Clone, Debug)]
+pub struct Task {
+    pub name: String,
+    /// The body the task runs.
+    pub root: BodyId,
+    /// The spawn call; `None` for an entry task (a function no spawn reaches).
+    pub spawn: Option<FileRange>,
+    /// Spawned inside a loop (per connection, per message): many instances exist at once.
+    pub replicated: bool,
+    /// An OS thread rather than an async task.
+    pub thread: bool,
+}
+
+/// A spawn site: where, what it runs, how.
+struct SpawnSite {
+    roots: Vec<BodyId>,
+    range: FileRange,
+    in_loop: bool,
+    body: Option<BodyId>,
+    thread: bool,
+}
+
+/// Tasks and which task runs each body.
+#[derive(Debug, Default)]
+pub struct Tasks {
+    pub tasks: Vec<Task>,
+    /// Body -> tasks that may run it.
+    pub owners: HashMap<BodyId, Vec<TaskIdx>>,
+}
+
+/// Local functions that spawn one of their parameters: (function, parameter index) -> thread?
+type Wrappers = HashMap<(BodyId, usize), bool>;
+
+impl Tasks {
+    /// Finds spawn sites and tasks, and which bodies each task runs.
+    pub fn compute(ix: &Index<'_>, flow: &Flow) -> Tasks {
+        let wrappers = find_wrappers(ix, flow);
+        let sites = spawn_sites(ix, flow, &wrappers);
+        let (called, called_in_loop) = call_sites(ix, flow);
+        let mut out = Tasks::default();
+        let mut roots: HashSet<BodyId> = HashSet::new();
+        for s in &sites {
+            roots.extend(&s.roots);
+        }
+        let edges = body_edges(ix, flow);
+        for s in &sites {
+            let replicated = s.in_loop
+                || s.body
+                    .is_some_and(|b| in_loop_context(ix, b, &called_in_loop));
+            for &root in &s.roots {
+                out.tasks.push(Task {
+                    name: ix.body_name(root),
+                    root,
+                    spawn: Some(s.range),
+                    replicated,
+                    thread: s.thread,
+                });
+            }
+        }
+        // Entry tasks: outermost functions with bodies no spawned task reaches.
+        let mut reached: HashSet<BodyId> = HashSet::new();
+        for t in 0..out.tasks.len() {
+            let root = out.tasks[t].root;
+            for b in reach(root, &edges, &roots) {
+                reached.insert(b);
+                out.owners.entry(b).or_default().push(t as TaskIdx);
+            }
+        }
+        for (f, ff) in ix.facts.iter().enumerate() {
+            for (i, b) in ff.bodies.iter().enumerate() {
+                let id = BodyId {
+                    file: FileId(f as u32),
+                    idx: i as u32,
+                };
+                let outermost = b.parent.is_none() && matches!(b.kind, BodyKind::Fn { .. });
+                if !outermost || reached.contains(&id) || roots.contains(&id) {
+                    continue;
+                }
+                // A function that only some task calls is part of that task, not an entry.
+                if called.contains(&id) {
+                    continue;
+                }
+                let t = out.tasks.len() as TaskIdx;
+                out.tasks.push(Task {
+                    name: ix.body_name(id),
+                    root: id,
+                    spawn: None,
+                    replicated: false,
+                    thread: false,
+                });
+                for b in reach(id, &edges, &roots) {
+                    if !reached.contains(&b) {
+                        out.owners.entry(b).or_default().push(t);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The tasks that may run `body`.
+    pub fn owners_of(&self, body: Option<BodyId>) -> &[TaskIdx] {
+        body.and_then(|b| self.owners.get(&b))
+            .map_or(&[], |v| v.as_slice())
+    }
+}
+
+/// The bodies a spawn argument runs.
+fn spawned_roots(ix: &Index<'_>, flow: &Flow, file: FileId, arg: ExprId) -> Vec<BodyId> {
+    match ix.expr(file, arg) {
+        ExprFact::Body(b) => vec![*b],
+        ExprFact::Call(i) => match &ix.call_targets[file.0 as usize][*i as usize] {
+            CallTarget::LocalFn(f) => vec![*f],
+            CallTarget::Api(Api::Wrap) => {
+                let call = &ix.facts[file.0 as usize].calls[*i as usize];
+                call.args
+                    .first()
+                    .map(|a| spawned_roots(ix, flow, file, *a))
+                    .unwrap_or_default()
+            }
+            _ => Vec::new(),
+        },
+        ExprFact::MethodCall(i) => {
+            let mc = &ix.facts[file.0 as usize].method_calls[*i as usize];
+            let recv = flow.eval(ix, file, mc.receiver);
+            flow.method_targets(ix, file, mc.body, mc.receiver, &mc.method, &recv)
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The parameter index an argument names, when it is a parameter of the enclosing function.
+fn param_index(ix: &Index<'_>, file: FileId, arg: ExprId) -> Option<(BodyId, usize)> {
+    let ExprFact::Path(p) = ix.expr(file, arg) else {
+        return None;
+    };
+    if p.segments.len() != 1 {
+        return None;
+    }
+    let body = ix.expr_body(file, arg)?;
+    let f = ix.enclosing_fn(body)?;
+    ix.body(f)
+        .params
+        .iter()
+        .position(|pat| matches!(pat, crate::facts::PatFact::Bind(n) if *n == p.segments[0]))
+        .map(|i| (f, i))
+}
+
+fn find_wrappers(ix: &Index<'_>, flow: &Flow) -> Wrappers {
+    let mut w: Wrappers = HashMap::new();
+    for _ in 0..8 {
+        let before = w.len();
+        for (f, ff) in ix.facts.iter().enumerate() {
+            let file = FileId(f as u32);
+            for (i, call) in ff.calls.iter().enumerate() {
+                let spawned = match &ix.call_targets[f][i] {
+                    CallTarget::Api(Api::Spawn(kind)) => call
+                        .args
+                        .first()
+                        .map(|a| (*a, *kind == catalog::SpawnKind::Thread)),
+                    CallTarget::LocalFn(callee) => w
+                        .iter()
+                        .find(|((b, _), _)| b == callee)
+                        .and_then(|((_, k), th)| call.args.get(*k).map(|a| (*a, *th))),
+                    _ => None,
+                };
+                if let Some((arg, thread)) = spawned {
+                    if let Some(key) = param_index(ix, file, arg) {
+                        w.entry(key).or_insert(thread);
+                    }
+                }
+            }
+            for mc in &ff.method_calls {
+                if catalog::is_spawn_method(&mc.method) {
+                    let recv = flow.eval(ix, file, mc.receiver);
+                    if flow
+                        .method_targets(ix, file, mc.body, mc.receiver, &mc.method, &recv)
+                        .is_empty()
+                    {
+                        if let Some(key) = mc.args.first().and_then(|a| param_index(ix, file, *a)) {
+                            w.entry(key).or_insert(mc.method == "spawn_blocking");
+                        }
+                    }
+                }
+            }
+        }
+        if w.len() == before {
+            break;
+        }
+    }
+    w
+}
+
+fn spawn_sites(ix: &Index<'_>, flow: &Flow, wrappers: &Wrappers) -> Vec<SpawnSite> {
+    let mut out = Vec::new();
+    for (f, ff) in ix.facts.iter().enumerate() {
+        let file = FileId(f as u32);
+        for (i, call) in ff.calls.iter().enumerate() {
+            let spawned = match &ix.call_targets[f][i] {
+                CallTarget::Api(Api::Spawn(kind)) => call
+                    .args
+                    .first()
+                    .map(|a| (*a, *kind == catalog::SpawnKind::Thread)),
+                CallTarget::LocalFn(callee) => wrappers
+                    .iter()
+                    .find(|((b, _), _)| b == callee)
+                    .and_then(|((_, k), th)| call.args.get(*k).map(|a| (*a, *th))),
+                _ => None,
+            };
+            if let Some((arg, thread)) = spawned {
+                let roots = spawned_roots(ix, flow, file, arg);
+                if !roots.is_empty() {
+                    out.push(SpawnSite {
+                        roots,
+                        range: call.range,
+                        in_loop: call.in_loop,
+                        body: call.body,
+                        thread,
+                    });
+                }
+            }
+        }
+        for mc in &ff.method_calls {
+            if !catalog::is_spawn_method(&mc.method) {
+                continue;
+            }
+            let recv = flow.eval(ix, file, mc.receiver);
+            if !flow
+                .method_targets(ix, file, mc.body, mc.receiver, &mc.method, &recv)
+                .is_empty()
+            {
+                continue;
+            }
+            let Some(arg) = mc.args.first() else { continue };
+            let roots = spawned_roots(ix, flow, file, *arg);
+            if !roots.is_empty() {
+                out.push(SpawnSite {
+                    roots,
+                    range: mc.range,
+                    in_loop: mc.in_loop,
+                    body: mc.body,
+                    thread: mc.method == "spawn_blocking",
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Edges from a body to what it runs in the same task: nested closures and async blocks,
+/// and the local functions and methods it calls.
+fn body_edges(ix: &Index<'_>, flow: &Flow) -> HashMap<BodyId, Vec<BodyId>> {
+    let mut edges: HashMap<BodyId, Vec<BodyId>> = HashMap::new();
+    for (f, ff) in ix.facts.iter().enumerate() {
+        let file = FileId(f as u32);
+        for (i, b) in ff.bodies.iter().enumerate() {
+            if let Some(p) = b.parent {
+                edges.entry(p).or_default().push(BodyId {
+                    file,
+                    idx: i as u32,
+                });
+            }
+        }
+        for (i, call) in ff.calls.iter().enumerate() {
+            if let (CallTarget::LocalFn(t), Some(b)) = (&ix.call_targets[f][i], call.body) {
+                edges.entry(b).or_default().push(*t);
+            }
+        }
+        for mc in &ff.method_calls {
+            let Some(b) = mc.body else { continue };
+            let recv = flow.eval(ix, file, mc.receiver);
+            for t in flow.method_targets(ix, file, mc.body, mc.receiver, &mc.method, &recv) {
+                edges.entry(b).or_default().push(t);
+            }
+        }
+    }
+    edges
+}
+
+/// Bodies reachable from `root` without entering another task's root.
+fn reach(
+    root: BodyId,
+    edges: &HashMap<BodyId, Vec<BodyId>>,
+    roots: &HashSet<BodyId>,
+) -> Vec<BodyId> {
+    let mut seen = HashSet::from([root]);
+    let mut stack = vec![root];
+    while let Some(b) = stack.pop() {
+        for &n in edges.get(&b).into_iter().flatten() {
+            if !roots.contains(&n) && seen.insert(n) {
+                stack.push(n);
+            }
+        }
+    }
+    let mut v: Vec<BodyId> = seen.into_iter().collect();
+    v.sort();
+    v
+}
+
+/// Local functions that are called somewhere, and those called from inside a loop.
+fn call_sites(ix: &Index<'_>, flow: &Flow) -> (HashSet<BodyId>, HashSet<BodyId>) {
+    let (mut called, mut in_loop) = (HashSet::new(), HashSet::new());
+    for (f, ff) in ix.facts.iter().enumerate() {
+        let file = FileId(f as u32);
+        for (i, call) in ff.calls.iter().enumerate() {
+            if let CallTarget::LocalFn(t) = ix.call_targets[f][i] {
+                called.insert(t);
+                if call.in_loop {
+                    in_loop.insert(t);
+                }
+            }
+        }
+        for mc in &ff.method_calls {
+            let recv = flow.eval(ix, file, mc.receiver);
+            for t in flow.method_targets(ix, file, mc.body, mc.receiver, &mc.method, &recv) {
+                called.insert(t);
+                if mc.in_loop {
+                    in_loop.insert(t);
+                }
+            }
+        }
+    }
+    (called, in_loop)
+}
+
+/// True when `body` runs once per iteration of some loop: it is a closure or async block
+/// written in a loop, or its function is called from a loop.
+fn in_loop_context(ix: &Index<'_>, mut body: BodyId, called_in_loop: &HashSet<BodyId>) -> bool {
+    for _ in 0..10_000 {
+        let b = ix.body(body);
+        if b.in_loop || called_in_loop.contains(&body) {
+            return true;
+        }
+        match (&b.kind, b.parent) {
+            (BodyKind::Closure | BodyKind::AsyncBlock, Some(p)) => body = p,
+            _ => return false,
+        }
+    }
+    false
+}

@@ -1,0 +1,56 @@
+//! The message graph on gateway shapes: cycles found, fixes recognised.
+
+mod common;
+use common::{analyze_lib, findings};
+
+const CYCLE: &str = r#"
+use tokio::sync::mpsc;
+pub async fn run() {
+    let (req_tx, mut req_rx) = mpsc::channel::<u32>(8);
+    let (rep_tx, mut rep_rx) = mpsc::channel::<u32>(8);
+    let (in_tx, mut inbound) = mpsc::channel::<u32>(8);
+    tokio::spawn(async move {
+        while let Some(r) = req_rx.recv().await {
+            rep_tx.send(r).await.unwrap();
+        }
+    });
+    loop {
+        let Some(m) = inbound.recv().await else { break };
+        req_tx.send(m).await.unwrap();
+        if let Ok(rep) = rep_rx.try_recv() { drop(rep); }
+    }
+    drop(in_tx);
+}
+"#;
+
+#[test]
+fn gateway_processor_cycle_is_flagged() {
+    let a = analyze_lib(CYCLE);
+    assert_eq!(findings(&a), vec![(9, "BP002")], "{:#?}", a.diagnostics);
+}
+
+#[test]
+fn try_send_on_one_edge_breaks_the_cycle() {
+    let a = analyze_lib(&CYCLE.replace(
+        "rep_tx.send(r).await.unwrap()",
+        "let _ = rep_tx.try_send(r)",
+    ));
+    assert_eq!(findings(&a), vec![]);
+}
+
+#[test]
+fn biased_select_with_replies_first_breaks_the_cycle() {
+    let src = CYCLE.replace(
+        r#"        let Some(m) = inbound.recv().await else { break };
+        req_tx.send(m).await.unwrap();
+        if let Ok(rep) = rep_rx.try_recv() { drop(rep); }"#,
+        r#"        tokio::select! {
+            biased;
+            Some(rep) = rep_rx.recv() => drop(rep),
+            Some(m) = inbound.recv() => req_tx.send(m).await.unwrap(),
+            else => break,
+        }"#,
+    );
+    let a = analyze_lib(&src);
+    assert_eq!(findings(&a), vec![], "{:#?}", a.model.recvs);
+}

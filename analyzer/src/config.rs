@@ -53,9 +53,21 @@ impl LintLevels {
 }
 
 /// Everything that changes what an analysis reports.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Config {
     pub levels: LintLevels,
+    /// Findings at `deny` level below this confidence are reported as warnings
+    /// (`--fail-on certain` fails only on findings whose every step was followed).
+    pub fail_on: crate::diagnostic::Confidence,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            levels: LintLevels::default(),
+            fail_on: crate::diagnostic::Confidence::Possible,
+        }
+    }
 }
 
 #[cfg(test)]

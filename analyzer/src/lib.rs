@@ -93,6 +93,9 @@ pub fn analyze(crates: &[CrateInput], config: &Config) -> Analysis {
     suppress::apply(&mut diagnostics, &loaded.db, &facts);
     for d in &mut diagnostics {
         d.level = config.levels.level(d.lint);
+        if d.level == Level::Deny && d.confidence < config.fail_on {
+            d.level = Level::Warn;
+        }
     }
     diagnostics.retain(|d| d.level != Level::Allow);
     sort_and_dedup(&mut diagnostics, &loaded.db);

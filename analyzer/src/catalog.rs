@@ -68,6 +68,10 @@ pub enum Api {
     MergeStreams {
         prefer_first: bool,
     },
+    /// Creates a counting semaphore with the first argument's permits.
+    SemaphoreCtor,
+    /// `drop(x)`: ends its argument's life.
+    Drop,
 }
 
 const fn bounded(lib: ChannelLib, zero_panics: bool) -> Api {
@@ -123,6 +127,12 @@ static APIS: &[(&str, Api)] = &[
     ("async_std::task::spawn", Api::Spawn(SpawnKind::Task)),
     ("async_std::task::spawn_local", Api::Spawn(SpawnKind::Task)),
     ("smol::spawn", Api::Spawn(SpawnKind::Task)),
+    ("tokio::sync::Semaphore::new", Api::SemaphoreCtor),
+    ("tokio::sync::Semaphore::const_new", Api::SemaphoreCtor),
+    ("async_lock::Semaphore::new", Api::SemaphoreCtor),
+    ("drop", Api::Drop),
+    ("std::mem::drop", Api::Drop),
+    ("std::sync::Arc::clone", Api::Wrap),
     ("Some", Api::Wrap),
     ("Ok", Api::Wrap),
     ("Box::new", Api::Wrap),
@@ -164,6 +174,7 @@ static REEXPORTS: &[(&[&str], &[&str])] = &[
     (&["crossbeam", "channel"], &["crossbeam_channel"]),
     (&["async_std", "channel"], &["async_channel"]),
     (&["core", "sync", "mpsc"], &["std", "sync", "mpsc"]),
+    (&["core", "mem"], &["std", "mem"]),
     (&["futures", "stream"], &["futures_util", "stream"]),
     (&["futures", "future"], &["futures_util", "future"]),
     (&["alloc", "sync"], &["std", "sync"]),
@@ -244,6 +255,43 @@ pub fn channel_method(name: &str) -> Option<ChannelMethod> {
         | "pop_front" | "remove" => Same,
         _ => return None,
     })
+}
+
+/// Methods of a semaphore that take a permit.
+pub fn is_acquire_method(name: &str) -> bool {
+    matches!(
+        name,
+        "acquire"
+            | "acquire_owned"
+            | "acquire_many"
+            | "acquire_many_owned"
+            | "try_acquire"
+            | "try_acquire_owned"
+            | "try_acquire_many"
+            | "try_acquire_many_owned"
+            | "acquire_arc"
+            | "try_acquire_arc"
+    )
+}
+
+/// Methods whose call, in a loop, means the loop runs once per incoming item of work.
+pub fn is_source_method(name: &str) -> bool {
+    matches!(
+        name,
+        "accept"
+            | "recv"
+            | "recv_async"
+            | "recv_many"
+            | "blocking_recv"
+            | "recv_blocking"
+            | "next"
+            | "try_next"
+            | "select_next_some"
+            | "incoming"
+            | "recv_from"
+            | "read_frame"
+            | "next_request"
+    )
 }
 
 /// True when a sync (non-awaited) `send` on this library's bounded sender blocks the thread.

@@ -15,7 +15,7 @@ pub fn extract(id: FileId, file: &syn::File, text: &str) -> FileFacts {
         facts: FileFacts::default(),
         scope: ScopeId { file: id, idx: 0 },
         body: None,
-        loop_depth: 0,
+        cur_loop: None,
         in_macro: false,
         inline_dirs: Vec::new(),
         select_pos: None,
@@ -37,7 +37,8 @@ struct Extractor {
     facts: FileFacts,
     scope: ScopeId,
     body: Option<BodyId>,
-    loop_depth: u32,
+    /// The innermost loop of the current body (index into `FileFacts::loops`).
+    cur_loop: Option<u32>,
     in_macro: bool,
     inline_dirs: Vec<String>,
     /// Set while recording the future of a select branch.
@@ -124,7 +125,11 @@ impl Extractor {
         self.cur_scope().items.insert(name, kind);
     }
 
-    fn enter_body(&mut self, kind: BodyKind, span: Span) -> (BodyId, (Option<BodyId>, u32)) {
+    fn enter_body(
+        &mut self,
+        kind: BodyKind,
+        span: Span,
+    ) -> (BodyId, (Option<BodyId>, Option<u32>)) {
         let id = BodyId {
             file: self.file,
             idx: self.facts.bodies.len() as u32,
@@ -135,19 +140,19 @@ impl Extractor {
             parent: self.body,
             scope: self.scope,
             range,
-            in_loop: self.loop_depth > 0,
+            in_loop: self.cur_loop.is_some(),
             params: Vec::new(),
             returns: Vec::new(),
         });
-        let saved = (self.body, self.loop_depth);
+        let saved = (self.body, self.cur_loop);
         self.body = Some(id);
-        self.loop_depth = 0;
+        self.cur_loop = None;
         (id, saved)
     }
 
-    fn leave_body(&mut self, saved: (Option<BodyId>, u32)) {
+    fn leave_body(&mut self, saved: (Option<BodyId>, Option<u32>)) {
         self.body = saved.0;
-        self.loop_depth = saved.1;
+        self.cur_loop = saved.1;
     }
 
     fn fn_body(
@@ -175,10 +180,17 @@ impl Extractor {
         self.leave_body(saved);
     }
 
-    fn in_loop<F: FnOnce(&mut Self)>(&mut self, f: F) {
-        self.loop_depth += 1;
+    /// Runs `f` inside a new loop; returns the loop's index.
+    fn in_loop<F: FnOnce(&mut Self)>(&mut self, f: F) -> u32 {
+        let id = self.facts.loops.len() as u32;
+        self.facts.loops.push(LoopFact {
+            parent: self.cur_loop,
+            body: self.body,
+        });
+        let saved = self.cur_loop.replace(id);
         f(self);
-        self.loop_depth -= 1;
+        self.cur_loop = saved;
+        id
     }
 
     fn push_expr(&mut self, e: ExprFact) -> ExprId {
@@ -248,7 +260,9 @@ impl Extractor {
                         callee,
                         args,
                         range,
-                        in_loop: self.loop_depth > 0,
+                        awaited,
+                        loop_id: self.cur_loop,
+                        in_loop: self.cur_loop.is_some(),
                         in_macro: self.in_macro,
                     });
                     let idx = self.facts.calls.len() as u32 - 1;
@@ -275,7 +289,8 @@ impl Extractor {
                     args,
                     range,
                     awaited,
-                    in_loop: self.loop_depth > 0,
+                    loop_id: self.cur_loop,
+                    in_loop: self.cur_loop.is_some(),
                     in_macro: self.in_macro,
                     select,
                 });
@@ -385,13 +400,15 @@ impl Extractor {
             E::ForLoop(f) => {
                 let iter = self.expr(&f.expr);
                 let range = self.range(f.expr.span());
+                let idx = self.facts.fors.len();
                 self.facts.fors.push(ForFact {
                     body: self.body,
                     pat: pat_fact(&f.pat),
                     iter,
                     range,
+                    loop_id: 0,
                 });
-                self.in_loop(|x| x.visit_block(&f.body));
+                self.facts.fors[idx].loop_id = self.in_loop(|x| x.visit_block(&f.body));
                 self.other(e)
             }
             E::Macro(m) => {
@@ -436,6 +453,10 @@ impl Extractor {
         for (i, stmt) in b.stmts.iter().enumerate() {
             match stmt {
                 syn::Stmt::Expr(e, None) if i + 1 == b.stmts.len() => tail = Some(self.expr(e)),
+                syn::Stmt::Expr(e, Some(_)) => {
+                    let id = self.expr(e);
+                    self.facts.discarded.push(id);
+                }
                 s => self.visit_stmt(s),
             }
         }

@@ -164,6 +164,10 @@ pub struct CallFact {
     pub callee: PathRef,
     pub args: Vec<ExprId>,
     pub range: FileRange,
+    /// Directly followed by `.await`.
+    pub awaited: bool,
+    /// The innermost loop of its body around it.
+    pub loop_id: Option<u32>,
     /// Inside a loop of its body.
     pub in_loop: bool,
     /// Found inside a macro invocation (parsed on a best-effort basis).
@@ -188,6 +192,8 @@ pub struct MethodCallFact {
     pub range: FileRange,
     /// Directly followed by `.await` (possibly after `?`).
     pub awaited: bool,
+    /// The innermost loop of its body around it.
+    pub loop_id: Option<u32>,
     pub in_loop: bool,
     pub in_macro: bool,
     /// The select branch whose future this call is part of.
@@ -217,6 +223,16 @@ pub struct ForFact {
     pub pat: PatFact,
     pub iter: ExprId,
     pub range: FileRange,
+    /// The loop this `for` is.
+    pub loop_id: u32,
+}
+
+/// A loop (`loop`, `while`, `for`) inside a body.
+#[derive(Clone, Debug)]
+pub struct LoopFact {
+    /// The loop around this one in the same body.
+    pub parent: Option<u32>,
+    pub body: Option<BodyId>,
 }
 
 /// A `select!`-family macro with its branches' futures in order.
@@ -244,6 +260,9 @@ pub struct FileFacts {
     pub assigns: Vec<AssignFact>,
     pub fors: Vec<ForFact>,
     pub selects: Vec<SelectFact>,
+    pub loops: Vec<LoopFact>,
+    /// Expression statements whose value is dropped at once (`expr;`).
+    pub discarded: Vec<ExprId>,
     pub mod_decls: Vec<ModDecl>,
     /// Ranges of `// bpcheck:allow(...)` comments, by line: (line, selectors).
     pub allows: Vec<(usize, Vec<String>)>,

@@ -25,6 +25,10 @@ pub enum Val {
         preferred: Vec<ChanIdx>,
         other: Vec<ChanIdx>,
     },
+    /// A semaphore (index into [`crate::model::Model::semaphores`]).
+    Sem(u32),
+    /// A permit taken from a semaphore.
+    Permit(u32),
 }
 
 /// A set of values, each with whether it reached here only through certain steps.
@@ -44,6 +48,8 @@ pub struct Flow {
     pub slots: HashMap<Slot, Vals>,
     /// Per file: call index -> channel created there.
     pub chan_of_call: HashMap<(FileId, u32), ChanIdx>,
+    /// Per file: call index -> semaphore created there.
+    pub sem_of_call: HashMap<(FileId, u32), u32>,
     /// Field names -> types that have a stored field of that name.
     field_types: HashMap<String, Vec<String>>,
 }
@@ -105,12 +111,17 @@ pub fn receivers(vals: &Vals) -> Vec<(ChanIdx, bool)> {
 
 impl Flow {
     /// Computes the fixed point over all facts.
-    pub fn compute(ix: &Index<'_>, chan_of_call: HashMap<(FileId, u32), ChanIdx>) -> Flow {
+    pub fn compute(
+        ix: &Index<'_>,
+        chan_of_call: HashMap<(FileId, u32), ChanIdx>,
+        sem_of_call: HashMap<(FileId, u32), u32>,
+    ) -> Flow {
         let mut flow = Flow {
             chan_of_call,
+            sem_of_call,
             ..Flow::default()
         };
-        if flow.chan_of_call.is_empty() {
+        if flow.chan_of_call.is_empty() && flow.sem_of_call.is_empty() {
             return flow;
         }
         for _ in 0..MAX_ROUNDS {
@@ -359,6 +370,11 @@ impl Flow {
                             out.insert(Val::Tuple(vec![tx, rx]), true);
                         }
                     }
+                    CallTarget::Api(Api::SemaphoreCtor) => {
+                        if let Some(s) = self.sem_of_call.get(&(file, *i)) {
+                            out.insert(Val::Sem(*s), true);
+                        }
+                    }
                     CallTarget::Api(Api::Wrap) => {
                         if let Some(a) = call.args.first() {
                             out = self.eval(ix, file, *a);
@@ -402,6 +418,16 @@ impl Flow {
                         if matches!(mc.method.as_str(), "into_stream" | "stream") =>
                     {
                         merge(&mut out, recv)
+                    }
+                    _ if catalog::is_acquire_method(&mc.method) => {
+                        let permits: Vals = recv
+                            .iter()
+                            .filter_map(|(v, c)| match v {
+                                Val::Sem(s) => Some((Val::Permit(*s), *c)),
+                                _ => None,
+                            })
+                            .collect();
+                        merge(&mut out, permits)
                     }
                     _ if mc.method == "subscribe" => {
                         let rx: Vals = recv

@@ -15,6 +15,7 @@ mod index;
 pub mod lints;
 mod load;
 pub mod model;
+mod permits;
 mod resolve;
 pub mod source;
 mod suppress;

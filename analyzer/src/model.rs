@@ -97,11 +97,31 @@ pub struct RecvEdge {
     pub certain: bool,
 }
 
-/// A semaphore permit acquisition in a task.
+/// A semaphore creation.
+#[derive(Clone, Debug)]
+pub struct Semaphore {
+    /// The name it is bound to (`let limit = Semaphore::new(..)`).
+    pub name: String,
+    pub permits: Capacity,
+    pub range: FileRange,
+}
+
+/// A permit acquisition (`acquire`, `acquire_owned`, `try_acquire`, ...).
 #[derive(Clone, Debug)]
 pub struct Acquire {
-    pub task: TaskIdx,
+    /// The tasks that may run it.
+    pub tasks: Vec<TaskIdx>,
+    pub file: FileId,
+    pub body: Option<crate::facts::BodyId>,
+    pub loop_id: Option<u32>,
+    /// The method name through the closing parenthesis.
     pub range: FileRange,
+    /// The semaphores it may take from (empty when the semaphore was not followed).
+    pub sems: Vec<u32>,
+    /// The local the permit is bound to (`let permit = sem.acquire_owned().await?`).
+    pub bound_to: Option<String>,
+    /// `let _ = ..` or `acquire().await;` as a statement: the permit is dropped at once.
+    pub dropped_at_once: bool,
 }
 
 /// Resolved facts of one run: channels, tasks and the message graph's edges.
@@ -112,6 +132,8 @@ pub struct Model {
     pub sends: Vec<SendEdge>,
     pub recvs: Vec<RecvEdge>,
     pub acquires: Vec<Acquire>,
+    pub semaphores: Vec<Semaphore>,
+    pub spawns: Vec<crate::tasks::SpawnSite>,
     /// For each channel, the tasks that may run the body that created it.
     pub chan_creators: Vec<Vec<TaskIdx>>,
     /// Cycles of waiting sends on bounded channels, each with its breaker if any.
@@ -126,11 +148,24 @@ impl Model {
         let ix = Index::build(&loaded.facts, resolver);
         let mut model = Model::default();
         let mut chan_of_call = HashMap::new();
+        let mut sem_of_call = HashMap::new();
         let mut chan_body = Vec::new();
         for (f, ff) in loaded.facts.iter().enumerate() {
             let file = FileId(f as u32);
             let names = binding_names(ff);
             for (i, call) in ff.calls.iter().enumerate() {
+                if ix.call_targets[f][i] == CallTarget::Api(Api::SemaphoreCtor) {
+                    sem_of_call.insert((file, i as u32), model.semaphores.len() as u32);
+                    let (line, _) = loaded.db.line_col(file, call.range.start);
+                    model.semaphores.push(Semaphore {
+                        name: names
+                            .get(&(i as u32))
+                            .cloned()
+                            .unwrap_or_else(|| format!("semaphore@{line}")),
+                        permits: capacity_of(&ix.resolver, ff, call.args.first().copied()),
+                        range: call.range,
+                    });
+                }
                 let CallTarget::Api(Api::ChannelCtor { lib, kind }) = ix.call_targets[f][i] else {
                     continue;
                 };
@@ -161,13 +196,16 @@ impl Model {
                 });
             }
         }
-        let flow = Flow::compute(&ix, chan_of_call);
+        let flow = Flow::compute(&ix, chan_of_call, sem_of_call);
         let tasks = Tasks::compute(&ix, &flow);
         model.chan_creators = chan_body
             .iter()
             .map(|b| tasks.owners_of(*b).to_vec())
             .collect();
         model.edges(&ix, &flow, &tasks);
+        model.acquires = crate::permits::acquires(&ix, &flow, &tasks);
+        model.spawns = tasks.sites.clone();
+        crate::permits::classify_spawns(&ix, &flow, &mut model.spawns, &model.acquires);
         model.tasks = tasks.tasks;
         model.cycles = crate::graph::blocking_cycles(&model);
         model
@@ -181,14 +219,6 @@ impl Model {
                 let owners = tasks.owners_of(mc.body);
                 if owners.is_empty() {
                     continue;
-                }
-                if mc.method.starts_with("acquire") || mc.method == "try_acquire" {
-                    for &t in owners {
-                        self.acquires.push(Acquire {
-                            task: t,
-                            range: mc.range,
-                        });
-                    }
                 }
                 let Some(kind) = catalog::channel_method(&mc.method) else {
                     continue;
@@ -294,9 +324,17 @@ fn recv_branches(ix: &Index<'_>, flow: &Flow, file: FileId, ff: &FileFacts) -> V
 fn binding_names(ff: &FileFacts) -> HashMap<u32, String> {
     let mut out = HashMap::new();
     for l in &ff.lets {
-        let ExprFact::Call(i) = ff.exprs[l.init.0 as usize] else {
-            continue;
-        };
+        // Through wrappers: `let sem = Arc::new(Semaphore::new(4));` names the inner call.
+        let mut init = l.init;
+        let mut calls = Vec::new();
+        while let ExprFact::Call(i) = ff.exprs[init.0 as usize] {
+            calls.push(i);
+            match ff.calls[i as usize].args.first() {
+                Some(a) if calls.len() < 4 => init = *a,
+                _ => break,
+            }
+        }
+        let Some(&i) = calls.last() else { continue };
         let names: Vec<&str> = match &l.pat {
             PatFact::Tuple(ps) => ps
                 .iter()

@@ -28,12 +28,45 @@ pub struct Task {
 }
 
 /// A spawn site: where, what it runs, how.
-struct SpawnSite {
-    roots: Vec<BodyId>,
-    range: FileRange,
-    in_loop: bool,
-    body: Option<BodyId>,
-    thread: bool,
+#[derive(Clone, Debug)]
+pub struct SpawnSite {
+    pub file: FileId,
+    /// The bodies it runs.
+    pub roots: Vec<BodyId>,
+    /// The spawn call.
+    pub range: FileRange,
+    /// The spawn's argument (the future or closure).
+    pub arg: ExprId,
+    pub in_loop: bool,
+    /// The innermost loop around the spawn in its body.
+    pub loop_id: Option<u32>,
+    /// The body the spawn is written in.
+    pub body: Option<BodyId>,
+    pub thread: bool,
+    /// The spawned handle is awaited at once (`spawn(..).await`): no concurrency added.
+    pub awaited: bool,
+    /// `set.spawn(..)`: the name of the receiver (a `JoinSet`, a scope), if a plain local.
+    pub receiver: Option<String>,
+    /// The tasks it starts (indices into [`Tasks::tasks`]).
+    pub tasks: Vec<TaskIdx>,
+    /// Runs once per item of incoming work: in a loop that receives, accepts or iterates
+    /// a stream or receiver. Set by `permits::classify_spawns`.
+    pub per_item: bool,
+    /// What bounds how many of its tasks exist at once, if anything.
+    pub bound: Option<SpawnBound>,
+    /// Permits acquired in the same loop before the spawn (indices into `Model::acquires`).
+    pub loop_permits: Vec<usize>,
+}
+
+/// What keeps the number of spawned tasks bounded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SpawnBound {
+    /// A permit acquired in the loop is moved into the task (index into `Model::acquires`).
+    Permit(usize),
+    /// A `JoinSet` (or similar) whose length is checked and which is drained in the loop.
+    CheckedSet,
+    /// The spawned task is awaited at once.
+    Awaited,
 }
 
 /// Tasks and which task runs each body.
@@ -42,6 +75,7 @@ pub struct Tasks {
     pub tasks: Vec<Task>,
     /// Body -> tasks that may run it.
     pub owners: HashMap<BodyId, Vec<TaskIdx>>,
+    pub sites: Vec<SpawnSite>,
 }
 
 /// Local functions that spawn one of their parameters: (function, parameter index) -> thread?
@@ -59,11 +93,13 @@ impl Tasks {
             roots.extend(&s.roots);
         }
         let edges = body_edges(ix, flow);
-        for s in &sites {
+        let mut sites = sites;
+        for s in &mut sites {
             let replicated = s.in_loop
                 || s.body
                     .is_some_and(|b| in_loop_context(ix, b, &called_in_loop));
             for &root in &s.roots {
+                s.tasks.push(out.tasks.len() as TaskIdx);
                 out.tasks.push(Task {
                     name: ix.body_name(root),
                     root,
@@ -82,6 +118,7 @@ impl Tasks {
                 out.owners.entry(b).or_default().push(t as TaskIdx);
             }
         }
+        out.sites = sites;
         for (f, ff) in ix.facts.iter().enumerate() {
             for (i, b) in ff.bodies.iter().enumerate() {
                 let id = BodyId {
@@ -227,11 +264,20 @@ fn spawn_sites(ix: &Index<'_>, flow: &Flow, wrappers: &Wrappers) -> Vec<SpawnSit
                 let roots = spawned_roots(ix, flow, file, arg);
                 if !roots.is_empty() {
                     out.push(SpawnSite {
+                        file,
                         roots,
                         range: call.range,
+                        arg,
                         in_loop: call.in_loop,
+                        loop_id: call.loop_id,
                         body: call.body,
                         thread,
+                        awaited: call.awaited,
+                        receiver: None,
+                        tasks: Vec::new(),
+                        per_item: false,
+                        bound: None,
+                        loop_permits: Vec::new(),
                     });
                 }
             }
@@ -250,12 +296,25 @@ fn spawn_sites(ix: &Index<'_>, flow: &Flow, wrappers: &Wrappers) -> Vec<SpawnSit
             let Some(arg) = mc.args.first() else { continue };
             let roots = spawned_roots(ix, flow, file, *arg);
             if !roots.is_empty() {
+                let receiver = match ix.expr(file, mc.receiver) {
+                    ExprFact::Path(p) if p.segments.len() == 1 => Some(p.segments[0].clone()),
+                    _ => None,
+                };
                 out.push(SpawnSite {
+                    file,
                     roots,
                     range: mc.range,
+                    arg: *arg,
                     in_loop: mc.in_loop,
+                    loop_id: mc.loop_id,
                     body: mc.body,
                     thread: mc.method == "spawn_blocking",
+                    awaited: mc.awaited,
+                    receiver,
+                    tasks: Vec::new(),
+                    per_item: false,
+                    bound: None,
+                    loop_permits: Vec::new(),
                 });
             }
         }

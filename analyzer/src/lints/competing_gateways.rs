@@ -57,7 +57,7 @@ pub(crate) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
         let gateway = &model.tasks[step.task as usize];
         let Some(spawn) = gateway.spawn else { continue };
         let shared = !model.chan_creators[step.chan as usize].contains(&step.task);
-        let admitted = model.acquires.iter().any(|a| a.task == step.task);
+        let admitted = model.acquires.iter().any(|a| a.tasks.contains(&step.task));
         if !gateway.replicated || !shared || admitted || !reported.insert((step.task, step.chan)) {
             continue;
         }

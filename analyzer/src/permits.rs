@@ -1,0 +1,212 @@
+//! Permit facts: every semaphore acquisition, which semaphore, which task, what the permit
+//! is bound to, and whether it is dropped at once.
+
+use crate::catalog::{self, ChannelMethod};
+use crate::facts::{ExprFact, ExprId, PatFact};
+use crate::flow::{Flow, Val};
+use crate::index::Index;
+use crate::model::Acquire;
+use crate::source::FileId;
+use crate::tasks::Tasks;
+use std::collections::HashMap;
+
+/// Finds every acquisition.
+pub fn acquires(ix: &Index<'_>, flow: &Flow, tasks: &Tasks) -> Vec<Acquire> {
+    let mut out = Vec::new();
+    for (f, ff) in ix.facts.iter().enumerate() {
+        let file = FileId(f as u32);
+        // The acquire call under an expression, through `unwrap`/`expect` and the like.
+        let acquire_in = |mut e: ExprId| -> Option<u32> {
+            for _ in 0..8 {
+                let ExprFact::MethodCall(i) = ix.expr(file, e) else {
+                    return None;
+                };
+                let mc = &ff.method_calls[*i as usize];
+                if catalog::is_acquire_method(&mc.method) {
+                    return Some(*i);
+                }
+                if catalog::channel_method(&mc.method) != Some(ChannelMethod::Same) {
+                    return None;
+                }
+                e = mc.receiver;
+            }
+            None
+        };
+        let mut bound: HashMap<u32, Option<String>> = HashMap::new();
+        for l in &ff.lets {
+            if let Some(i) = acquire_in(l.init) {
+                let name = match &l.pat {
+                    PatFact::Bind(n) => Some(n.clone()),
+                    PatFact::Wrapped(p) => match p.as_ref() {
+                        PatFact::Bind(n) => Some(n.clone()),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                bound.insert(i, name);
+            }
+        }
+        let discarded: Vec<u32> = ff.discarded.iter().filter_map(|e| acquire_in(*e)).collect();
+        for (i, mc) in ff.method_calls.iter().enumerate() {
+            if !catalog::is_acquire_method(&mc.method) {
+                continue;
+            }
+            let recv = flow.eval(ix, file, mc.receiver);
+            let sems: Vec<u32> = recv
+                .keys()
+                .filter_map(|v| match v {
+                    Val::Sem(s) => Some(*s),
+                    _ => None,
+                })
+                .collect();
+            let i = i as u32;
+            let bound_to = bound.get(&i).cloned().flatten();
+            let dropped_at_once =
+                discarded.contains(&i) || (bound.contains_key(&i) && bound_to.is_none());
+            out.push(Acquire {
+                tasks: tasks.owners_of(mc.body).to_vec(),
+                file,
+                body: mc.body,
+                loop_id: mc.loop_id,
+                range: mc.range,
+                sems,
+                bound_to,
+                dropped_at_once,
+            });
+        }
+    }
+    out
+}
+
+/// The loop and the loops around it, in one body.
+fn loop_chain(ix: &Index<'_>, file: FileId, mut l: Option<u32>) -> Vec<u32> {
+    let mut out = Vec::new();
+    while let Some(id) = l {
+        if out.contains(&id) {
+            break;
+        }
+        out.push(id);
+        l = ix.facts[file.0 as usize]
+            .loops
+            .get(id as usize)
+            .and_then(|x| x.parent);
+    }
+    out
+}
+
+/// True when `body` or a body nested in it mentions local `name`.
+fn body_mentions(ix: &Index<'_>, file: FileId, body: crate::facts::BodyId, name: &str) -> bool {
+    let ff = &ix.facts[file.0 as usize];
+    ff.exprs.iter().zip(&ff.expr_body).any(|(e, b)| {
+        matches!(e, ExprFact::Path(p) if p.segments.len() == 1 && p.segments[0] == name)
+            && b.is_some_and(|b| is_within(ix, b, body))
+    })
+}
+
+fn is_within(ix: &Index<'_>, mut b: crate::facts::BodyId, outer: crate::facts::BodyId) -> bool {
+    for _ in 0..10_000 {
+        if b == outer {
+            return true;
+        }
+        match ix.body(b).parent {
+            Some(p) => b = p,
+            None => return false,
+        }
+    }
+    false
+}
+
+/// True when expression `e` (a spawn argument) mentions local `name`, directly, in the
+/// arguments of calls inside it, or in a closure or async block it starts.
+fn expr_mentions(ix: &Index<'_>, file: FileId, e: ExprId, name: &str) -> bool {
+    let ff = &ix.facts[file.0 as usize];
+    match ix.expr(file, e) {
+        ExprFact::Path(p) => p.segments.len() == 1 && p.segments[0] == name,
+        ExprFact::Body(b) => body_mentions(ix, file, *b, name),
+        ExprFact::Call(i) => ff.calls[*i as usize]
+            .args
+            .iter()
+            .any(|a| expr_mentions(ix, file, *a, name)),
+        ExprFact::MethodCall(i) => {
+            let mc = &ff.method_calls[*i as usize];
+            expr_mentions(ix, file, mc.receiver, name)
+                || mc.args.iter().any(|a| expr_mentions(ix, file, *a, name))
+        }
+        ExprFact::Tuple(items) | ExprFact::Either(items) => {
+            items.iter().any(|a| expr_mentions(ix, file, *a, name))
+        }
+        ExprFact::Struct { fields, .. } => fields
+            .iter()
+            .any(|(_, a)| expr_mentions(ix, file, *a, name)),
+        ExprFact::Field { base, .. } | ExprFact::Index(base) => {
+            expr_mentions(ix, file, *base, name)
+        }
+        ExprFact::Int(_) | ExprFact::Other(_) => false,
+    }
+}
+
+/// Decides, for each spawn site, whether it runs per item of incoming work and what bounds it.
+pub fn classify_spawns(
+    ix: &Index<'_>,
+    flow: &Flow,
+    sites: &mut [crate::tasks::SpawnSite],
+    acquires: &[Acquire],
+) {
+    for site in sites.iter_mut() {
+        let file = site.file;
+        let ff = &ix.facts[file.0 as usize];
+        let chain = loop_chain(ix, file, site.loop_id);
+        if chain.is_empty() {
+            continue;
+        }
+        let in_chain = |l: Option<u32>| l.is_some_and(|l| chain.contains(&l));
+        let source_call = ff.method_calls.iter().any(|mc| {
+            mc.body == site.body && in_chain(mc.loop_id) && catalog::is_source_method(&mc.method)
+        });
+        let source_for = ff.fors.iter().any(|l| {
+            l.body == site.body
+                && chain.contains(&l.loop_id)
+                && match ix.expr(file, l.iter) {
+                    ExprFact::MethodCall(i) => {
+                        catalog::is_source_method(&ff.method_calls[*i as usize].method)
+                    }
+                    _ => !crate::flow::receivers(&flow.eval(ix, file, l.iter)).is_empty(),
+                }
+        });
+        site.per_item = source_call || source_for;
+        site.loop_permits = acquires
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| {
+                a.file == file
+                    && a.body == site.body
+                    && in_chain(a.loop_id)
+                    && a.range.start < site.range.start
+            })
+            .map(|(i, _)| i)
+            .collect();
+        site.bound = if site.awaited {
+            Some(crate::tasks::SpawnBound::Awaited)
+        } else if let Some(&p) = site.loop_permits.iter().find(|&&p| {
+            acquires[p]
+                .bound_to
+                .as_deref()
+                .is_some_and(|name| expr_mentions(ix, file, site.arg, name))
+        }) {
+            Some(crate::tasks::SpawnBound::Permit(p))
+        } else if site.receiver.as_deref().is_some_and(|set| {
+            let on_set = |names: &[&str]| {
+                ff.method_calls.iter().any(|mc| {
+                    mc.body == site.body
+                        && names.contains(&mc.method.as_str())
+                        && matches!(ix.expr(file, mc.receiver), ExprFact::Path(p) if p.segments == [set])
+                })
+            };
+            on_set(&["len"]) && on_set(&["join_next", "next", "try_join_next", "join_next_with_id"])
+        }) {
+            Some(crate::tasks::SpawnBound::CheckedSet)
+        } else {
+            None
+        };
+    }
+}

@@ -7,7 +7,11 @@
 mod bounded_cycle;
 mod competing_gateways;
 mod input;
+mod permit_dropped;
+mod permit_inside_task;
+mod unadmitted_entry;
 mod unbounded_channel;
+mod unbounded_spawn;
 mod zero_capacity;
 
 use crate::diagnostic::{Diagnostic, Level};
@@ -33,6 +37,10 @@ pub enum LintId {
     UnboundedChannel,
     BoundedCycle,
     CompetingGateways,
+    UnboundedSpawn,
+    PermitDropped,
+    PermitInsideTask,
+    UnadmittedEntry,
     ZeroCapacityChannel,
     ParseError,
     UnreadableFile,
@@ -45,6 +53,10 @@ impl LintId {
         LintId::UnboundedChannel,
         LintId::BoundedCycle,
         LintId::CompetingGateways,
+        LintId::UnboundedSpawn,
+        LintId::PermitDropped,
+        LintId::PermitInsideTask,
+        LintId::UnadmittedEntry,
         LintId::ZeroCapacityChannel,
         LintId::ParseError,
         LintId::UnreadableFile,
@@ -57,6 +69,10 @@ impl LintId {
             LintId::UnboundedChannel => &unbounded_channel::INFO,
             LintId::BoundedCycle => &bounded_cycle::INFO,
             LintId::CompetingGateways => &competing_gateways::INFO,
+            LintId::UnboundedSpawn => &unbounded_spawn::INFO,
+            LintId::PermitDropped => &permit_dropped::INFO,
+            LintId::PermitInsideTask => &permit_inside_task::INFO,
+            LintId::UnadmittedEntry => &unadmitted_entry::INFO,
             LintId::ZeroCapacityChannel => &zero_capacity::INFO,
             LintId::ParseError => &input::PARSE_ERROR,
             LintId::UnreadableFile => &input::UNREADABLE_FILE,
@@ -80,6 +96,10 @@ pub(crate) fn run_all(model: &Model) -> Vec<Diagnostic> {
     unbounded_channel::check(model, &mut out);
     bounded_cycle::check(model, &mut out);
     competing_gateways::check(model, &mut out);
+    unbounded_spawn::check(model, &mut out);
+    permit_dropped::check(model, &mut out);
+    permit_inside_task::check(model, &mut out);
+    unadmitted_entry::check(model, &mut out);
     zero_capacity::check(model, &mut out);
     out
 }

@@ -1,0 +1,133 @@
+//! Spawns and permits: BP004-BP007 firing and not firing.
+
+mod common;
+use common::{analyze_lib, findings};
+
+#[test]
+fn spawn_per_connection_without_limit() {
+    let a = analyze_lib(
+        r#"
+pub async fn serve(listener: tokio::net::TcpListener) {
+    loop {
+        let (socket, _) = listener.accept().await.unwrap();
+        tokio::spawn(handle(socket));
+    }
+}
+async fn handle(_s: tokio::net::TcpStream) {}
+"#,
+    );
+    assert_eq!(findings(&a), vec![(5, "BP004")]);
+}
+
+#[test]
+fn permit_moved_into_task_bounds_it() {
+    let a = analyze_lib(
+        r#"
+use std::sync::Arc;
+use tokio::sync::Semaphore;
+pub async fn serve(listener: tokio::net::TcpListener) {
+    let limit = Arc::new(Semaphore::new(64));
+    loop {
+        let permit = limit.clone().acquire_owned().await.unwrap();
+        let (socket, _) = listener.accept().await.unwrap();
+        tokio::spawn(async move {
+            handle(socket).await;
+            drop(permit);
+        });
+    }
+}
+async fn handle(_s: tokio::net::TcpStream) {}
+"#,
+    );
+    assert_eq!(findings(&a), vec![]);
+}
+
+#[test]
+fn permit_not_moved_dropped_and_inside_task() {
+    let a = analyze_lib(
+        r#"
+use std::sync::Arc;
+use tokio::sync::{mpsc, Semaphore};
+pub async fn a(mut rx: mpsc::Receiver<u32>, limit: Arc<Semaphore>) {
+    while let Some(job) = rx.recv().await {
+        let permit = limit.clone().acquire_owned().await.unwrap();
+        tokio::spawn(async move { drop(job); });
+        let _ = &permit;
+    }
+}
+pub async fn b(limit: Arc<Semaphore>) {
+    let _ = limit.acquire().await;
+    limit.acquire().await.unwrap();
+    let _held = limit.acquire().await;
+}
+pub async fn c(mut rx: mpsc::Receiver<u32>, limit: Arc<Semaphore>) {
+    while let Some(job) = rx.recv().await {
+        let limit = limit.clone();
+        tokio::spawn(async move {
+            let _p = limit.acquire().await.unwrap();
+            drop(job);
+        });
+    }
+}
+"#,
+    );
+    assert_eq!(
+        findings(&a),
+        vec![(6, "BP005"), (12, "BP005"), (13, "BP005"), (20, "BP006")]
+    );
+}
+
+#[test]
+fn checked_join_set_and_fixed_spawns_are_bounded() {
+    let a = analyze_lib(
+        r#"
+use tokio::sync::mpsc;
+use tokio::task::JoinSet;
+pub async fn a(mut rx: mpsc::Receiver<u32>) {
+    let mut set = JoinSet::new();
+    while let Some(job) = rx.recv().await {
+        while set.len() >= 8 {
+            set.join_next().await;
+        }
+        set.spawn(async move { drop(job) });
+    }
+}
+pub async fn b() {
+    for i in 0..4 {
+        tokio::spawn(async move { drop(i) });
+    }
+}
+"#,
+    );
+    assert_eq!(findings(&a), vec![]);
+}
+
+#[test]
+fn unadmitted_send_from_inside_the_system() {
+    let a = analyze_lib(
+        r#"
+use std::sync::Arc;
+use tokio::sync::{mpsc, Semaphore};
+pub async fn run(mut inbound: mpsc::Receiver<u32>) {
+    let admission = Arc::new(Semaphore::new(16));
+    let (work_tx, mut work_rx) = mpsc::channel::<(u32, Option<tokio::sync::OwnedSemaphorePermit>)>(16);
+    let ticker = work_tx.clone();
+    tokio::spawn(async move {
+        loop {
+            ticker.send((0, None)).await.unwrap();
+        }
+    });
+    tokio::spawn(async move {
+        while let Some((job, permit)) = work_rx.recv().await {
+            drop((job, permit));
+        }
+    });
+    while let Some(req) = inbound.recv().await {
+        let permit = admission.clone().acquire_owned().await.unwrap();
+        work_tx.send((req, Some(permit))).await.unwrap();
+    }
+}
+"#,
+    );
+    assert_eq!(findings(&a), vec![(10, "BP007")], "{:#?}", a.diagnostics);
+}

@@ -425,8 +425,8 @@ pub fn diff_findings(expected: &[Key], actual: &[Finding]) -> Vec<String> {
 /// The level a code is reported at with no configuration, as a rustc level string.
 pub fn default_level(code: &str) -> Option<&'static str> {
     match code {
-        "BP001" => Some("warning"),
-        "BP008" | "BP900" | "BP901" | "BP902" => Some("error"),
+        "BP001" | "BP004" | "BP005" | "BP006" | "BP007" => Some("warning"),
+        "BP002" | "BP003" | "BP008" | "BP900" | "BP901" | "BP902" => Some("error"),
         _ => None,
     }
 }

@@ -111,6 +111,7 @@ impl Extractor {
                         name: Some(alias.to_string()),
                         global: true,
                         path: vec![name],
+                        extern_crate: true,
                     });
                 }
                 return;
@@ -655,6 +656,7 @@ fn flatten_use(
             name: None,
             global,
             path: prefix.clone(),
+            extern_crate: false,
         }),
         syn::UseTree::Group(g) => {
             for t in &g.items {
@@ -687,6 +689,7 @@ fn bind_use(ident: String, name: String, global: bool, prefix: &[String], out: &
         name: Some(name),
         global,
         path,
+        extern_crate: false,
     });
 }
 

@@ -39,6 +39,8 @@ pub struct UseFact {
     pub global: bool,
     /// The path it refers to (for a glob: the module whose items are imported).
     pub path: Vec<String>,
+    /// `extern crate x as y;`: at the crate root it names a crate in every module.
+    pub extern_crate: bool,
 }
 
 /// What a named item in a scope is.

@@ -95,6 +95,8 @@ pub struct RecvEdge {
     pub prioritized: bool,
     pub select: Option<SelectRef>,
     pub certain: bool,
+    /// Inside a loop of its body (a receive loop), or a `for` over the receiver.
+    pub in_loop: bool,
 }
 
 /// A semaphore creation.
@@ -274,6 +276,7 @@ impl Model {
                                     prioritized: preferred.contains(&c) || later_branch_receives,
                                     select,
                                     certain,
+                                    in_loop: mc.in_loop,
                                 });
                             }
                         }
@@ -294,6 +297,7 @@ impl Model {
                             prioritized: false,
                             select: None,
                             certain: *certain,
+                            in_loop: true,
                         });
                     }
                 }

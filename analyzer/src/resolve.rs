@@ -130,7 +130,17 @@ impl<'a> Resolver<'a> {
                 return r;
             }
         }
-        // The extern prelude: a crate name.
+        // The extern prelude: `extern crate x as y;` at the crate root, then a crate name.
+        let root = self.crate_root(scope);
+        if let Some(u) = self.scope(root).and_then(|s| {
+            s.uses
+                .iter()
+                .find(|u| u.extern_crate && u.name.as_deref() == Some(first))
+        }) {
+            let mut path = u.path.clone();
+            path.extend(rest.iter().cloned());
+            return self.extern_path(scope, &path);
+        }
         self.extern_path(scope, segs)
     }
 

@@ -244,13 +244,18 @@ fn failed(error: Diagnostic) -> Parsed {
 /// An unreadable file is reported at the `mod` declaration that includes it; a root file has
 /// no such declaration and is reported at its own start.
 fn unreadable(id: FileId, at: Option<FileRange>, msg: String) -> Diagnostic {
-    let at = at.unwrap_or(FileRange {
-        file: id,
-        start: 0,
-        end: 0,
-    });
-    Diagnostic::new(LintId::UnreadableFile, msg, at, "included here")
-        .with_note("this file is not analyzed")
+    let (at, label) = match at {
+        Some(at) => (at, "the module is declared here"),
+        None => (
+            FileRange {
+                file: id,
+                start: 0,
+                end: 0,
+            },
+            "this file",
+        ),
+    };
+    Diagnostic::new(LintId::UnreadableFile, msg, at, label).with_note("this file is not analyzed")
 }
 
 fn missing_module(decl: &ModDecl, tried: &[PathBuf]) -> Diagnostic {

@@ -1,6 +1,6 @@
 //! Command-line definition (clap derive) and the ordered lint-level overrides.
 
-use bpcheck_analyzer::Level;
+use bpcheck_analyzer::{Confidence, Level};
 use clap::{ArgMatches, Parser, ValueEnum};
 use std::path::PathBuf;
 
@@ -14,7 +14,12 @@ use std::path::PathBuf;
     bin_name = "cargo bpcheck",
     version,
     after_help = "Lint levels (-W/-D/-A) apply in command-line order; the last one naming a lint wins.\n\
-                  Exit status: 0 no deny-level finding, 1 some deny-level finding, 2 usage or manifest error."
+                  --fail-on certain reports deny-level findings of possible confidence as warnings.\n\
+                  --graph: tasks are boxes (×N replicated, thread = OS thread), channels cylinders labelled\n\
+                  `name (capacity)`, unbounded ones red and dashed; dashed sends never wait, bold receives\n\
+                  have priority; red edges form a cycle that can deadlock, green ones a cycle a gateway breaks.\n\
+                  Exit status: 0 no deny-level finding (always 0 with --graph), 1 some deny-level finding,\n\
+                  2 usage or manifest error."
 )]
 pub struct Cli {
     /// Files or directories to analyze directly, without a manifest (one crate)
@@ -65,6 +70,16 @@ pub struct Cli {
     )]
     pub allow: Vec<String>,
 
+    /// Fail only on deny-level findings of at least this confidence; weaker ones become warnings
+    #[arg(
+        long,
+        value_enum,
+        default_value_t = FailOn::Possible,
+        value_name = "CONFIDENCE",
+        help_heading = "Lint Levels"
+    )]
+    pub fail_on: FailOn,
+
     /// Output format of diagnostics
     #[arg(long, value_enum, default_value_t = MessageFormat::Human, value_name = "FMT", help_heading = "Output")]
     pub message_format: MessageFormat,
@@ -72,6 +87,26 @@ pub struct Cli {
     /// When to color human output [default: $CARGO_TERM_COLOR or auto]
     #[arg(long, value_enum, value_name = "WHEN", help_heading = "Output")]
     pub color: Option<ColorWhen>,
+
+    /// Print the message graph (tasks, channels, sends, receives) instead of diagnostics
+    #[arg(
+        long,
+        value_enum,
+        value_name = "FORMAT",
+        conflicts_with_all = ["explain", "list"],
+        help_heading = "Message Graph"
+    )]
+    pub graph: Option<GraphFormat>,
+
+    /// Write the graph to FILE instead of stdout
+    #[arg(
+        short = 'o',
+        long,
+        value_name = "FILE",
+        requires = "graph",
+        help_heading = "Message Graph"
+    )]
+    pub output: Option<PathBuf>,
 
     /// Print the documentation of a lint (code or name) and exit
     #[arg(
@@ -85,6 +120,34 @@ pub struct Cli {
     /// List every lint with its code, name, default level and summary, and exit
     #[arg(long, help_heading = "Lints")]
     pub list: bool,
+}
+
+/// The least confidence of a deny-level finding that fails the run.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Fail only on findings whose every step was followed
+    Certain,
+    /// Fail on every deny-level finding, also those through steps the analysis could not follow
+    Possible,
+}
+
+impl FailOn {
+    /// The analyzer's threshold (`Config::fail_on`).
+    pub fn confidence(self) -> Confidence {
+        match self {
+            FailOn::Certain => Confidence::Certain,
+            FailOn::Possible => Confidence::Possible,
+        }
+    }
+}
+
+/// The language the message graph is printed in.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    /// Graphviz DOT (`dot -Tsvg`)
+    Dot,
+    /// Mermaid flowchart (Markdown, GitHub)
+    Mermaid,
 }
 
 /// How diagnostics are printed.
@@ -182,5 +245,35 @@ mod tests {
                 ("y".to_string(), Level::Deny),
             ]
         );
+    }
+
+    #[test]
+    fn fail_on_defaults_to_possible_and_maps_to_confidence() {
+        let parse = |args: &[&str]| {
+            Cli::try_parse_from(["cargo-bpcheck"].iter().chain(args)).map(|c| c.fail_on)
+        };
+        assert_eq!(parse(&[]).expect("no flag"), FailOn::Possible);
+        assert_eq!(
+            parse(&["--fail-on", "certain"]).expect("certain"),
+            FailOn::Certain
+        );
+        assert_eq!(
+            parse(&["--fail-on=possible"]).expect("possible"),
+            FailOn::Possible
+        );
+        assert!(parse(&["--fail-on", "maybe"]).is_err());
+        assert_eq!(FailOn::Certain.confidence(), Confidence::Certain);
+        assert_eq!(FailOn::Possible.confidence(), Confidence::Possible);
+    }
+
+    #[test]
+    fn graph_takes_a_format_and_output_needs_it() {
+        let cli = Cli::try_parse_from(["cargo-bpcheck", "--graph", "mermaid", "-o", "g.mmd"])
+            .expect("valid arguments");
+        assert_eq!(cli.graph, Some(GraphFormat::Mermaid));
+        assert_eq!(cli.output, Some(PathBuf::from("g.mmd")));
+        assert!(Cli::try_parse_from(["cargo-bpcheck", "-o", "g.dot"]).is_err());
+        assert!(Cli::try_parse_from(["cargo-bpcheck", "--graph", "svg"]).is_err());
+        assert!(Cli::try_parse_from(["cargo-bpcheck", "--graph", "dot", "--list"]).is_err());
     }
 }

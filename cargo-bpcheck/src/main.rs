@@ -2,16 +2,18 @@
 //! reports findings rustc-style (human) or cargo-style (JSON, for rust-analyzer).
 //!
 //! Exit status: 0 when no finding is at deny level, 1 when some is, 2 for usage,
-//! manifest or metadata errors.
+//! manifest or metadata errors. With `--graph` it prints the message graph instead of
+//! diagnostics and exits 0 unless the usage, the manifest or writing the graph fails.
 
 mod args;
 mod explain;
 mod paths;
+mod render_graph;
 mod render_human;
 mod render_json;
 mod targets;
 
-use args::{ColorWhen, MessageFormat};
+use args::{ColorWhen, GraphFormat, MessageFormat};
 use bpcheck_analyzer::{analyze, Config};
 use clap::{CommandFactory, FromArgMatches};
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
@@ -51,7 +53,10 @@ fn run() -> Result<ExitCode, Fatal> {
         return Ok(ExitCode::SUCCESS);
     }
 
-    let mut config = Config::default();
+    let mut config = Config {
+        fail_on: cli.fail_on.confidence(),
+        ..Config::default()
+    };
     for (selector, level) in args::ordered_levels(&matches) {
         config
             .levels
@@ -63,6 +68,27 @@ fn run() -> Result<ExitCode, Fatal> {
         .map_err(|e| Fatal(format!("cannot read the current directory: {e}")))?;
     let plan = targets::plan(&cli, &cwd)?;
     let analysis = analyze(&plan.crates, &config);
+
+    if let Some(format) = cli.graph {
+        let text = match format {
+            GraphFormat::Dot => render_graph::dot(&analysis.model, &analysis.files),
+            GraphFormat::Mermaid => render_graph::mermaid(&analysis.model, &analysis.files),
+        };
+        match &cli.output {
+            Some(path) => {
+                let abs = targets::absolute(path, &cwd);
+                std::fs::write(&abs, text).map_err(|e| {
+                    Fatal(format!(
+                        "cannot write the graph to `{}`: {e}",
+                        path.display()
+                    ))
+                })?;
+            }
+            None => print_stdout(&text),
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+
     let human = HumanRenderer::new(&analysis, &cwd);
 
     // Output errors (a closed pipe) do not change the verdict.

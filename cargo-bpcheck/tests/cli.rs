@@ -406,3 +406,232 @@ fn workspace_selection_and_renamed_dependencies() {
     assert!(err.contains("--> main.rs:2:20"), "{err}");
     assert!(!err.contains("lib.rs"), "{err}");
 }
+
+/// BP008 (deny, certain): tokio panics on a bounded channel of capacity 0.
+const ZERO_CAPACITY: &str =
+    "fn main() {\n    let (tx, rx) = tokio::sync::mpsc::channel::<u8>(0);\n    drop((tx, rx));\n}\n";
+
+/// A gateway <-> processor cycle of waiting sends on two bounded channels (BP002).
+const GATEWAY_CYCLE: &str = r#"use tokio::sync::mpsc;
+
+pub async fn gateway() {
+    let (req_tx, mut req_rx) = mpsc::channel::<u32>(8);
+    let (reply_tx, mut reply_rx) = mpsc::channel::<u32>(8);
+    tokio::spawn(async move {
+        while let Some(r) = req_rx.recv().await {
+            reply_tx.send(r + 1).await.unwrap();
+        }
+    });
+    loop {
+        req_tx.send(1).await.unwrap();
+        let _ = reply_rx.recv().await;
+    }
+}
+"#;
+
+/// The same cycle, but the processor's reply sender is only reached through a `Vec` index,
+/// a step the analysis cannot follow: BP002 with confidence `possible`.
+const POSSIBLE_CYCLE: &str = r#"use tokio::sync::mpsc;
+
+pub async fn gateway() {
+    let (req_tx, mut req_rx) = mpsc::channel::<u32>(8);
+    let (reply_tx, mut reply_rx) = mpsc::channel::<u32>(8);
+    let mut replies = Vec::new();
+    replies.push(reply_tx);
+    tokio::spawn(async move {
+        while let Some(r) = req_rx.recv().await {
+            replies[0].send(r + 1).await.unwrap();
+        }
+    });
+    loop {
+        req_tx.send(1).await.unwrap();
+        let _ = reply_rx.recv().await;
+    }
+}
+"#;
+
+#[test]
+fn fail_on_certain_keeps_certain_deny_findings_failing() {
+    let dir = TempDir::new("failon");
+    dir.write("zero.rs", ZERO_CAPACITY);
+    for args in [
+        &["zero.rs"][..],
+        &["--fail-on", "possible", "zero.rs"],
+        &["--fail-on", "certain", "zero.rs"],
+    ] {
+        let out = run(dir.path(), args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(err.contains("error[BP008]"), "{args:?}: {err}");
+        assert!(
+            err.contains("bpcheck: 1 error, 0 warnings"),
+            "{args:?}: {err}"
+        );
+    }
+
+    let bad = run(dir.path(), &["--fail-on", "sometimes", "zero.rs"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("--fail-on"), "{}", stderr(&bad));
+}
+
+#[test]
+fn fail_on_certain_turns_possible_deny_findings_into_warnings() {
+    let dir = TempDir::new("failon-possible");
+    dir.write("cycle.rs", POSSIBLE_CYCLE);
+
+    let default = run(dir.path(), &["--color", "never", "cycle.rs"]);
+    assert_eq!(default.status.code(), Some(1), "{}", stderr(&default));
+    let err = stderr(&default);
+    assert!(err.contains("error[BP002]"), "{err}");
+    assert!(err.contains("= note: confidence: possible"), "{err}");
+
+    let certain = run(
+        dir.path(),
+        &["--color", "never", "--fail-on", "certain", "cycle.rs"],
+    );
+    assert_eq!(certain.status.code(), Some(0), "{}", stderr(&certain));
+    let err = stderr(&certain);
+    assert!(err.contains("warning[BP002]"), "{err}");
+    assert!(err.contains("bpcheck: 0 errors, 1 warning"), "{err}");
+
+    let json = run(
+        dir.path(),
+        &["--message-format=json", "--fail-on=certain", "cycle.rs"],
+    );
+    assert_eq!(json.status.code(), Some(0));
+    let msgs = messages(&json);
+    assert!(matches!(msgs.last(), Some(Message::BuildFinished(b)) if b.success));
+    assert_eq!(
+        compiler_messages(&msgs)[0].message.level,
+        DiagnosticLevel::Warning
+    );
+}
+
+#[test]
+fn help_documents_fail_on_and_graph() {
+    let dir = TempDir::new("help");
+    let out = run(dir.path(), &["--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    for needle in [
+        "--fail-on <CONFIDENCE>",
+        "certain",
+        "[default: possible]",
+        "--graph <FORMAT>",
+        "dot",
+        "mermaid",
+        "-o, --output <FILE>",
+    ] {
+        assert!(text.contains(needle), "{needle} in {text}");
+    }
+}
+
+/// The edge statements of a DOT graph (`"a" -> "b" [...]`).
+fn dot_edge_lines(dot: &str) -> Vec<&str> {
+    dot.lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with('"') && l.contains("\" -> \""))
+        .collect()
+}
+
+#[test]
+fn graph_prints_the_message_graph_instead_of_diagnostics() {
+    let pkg = package("bpcli_graph", GATEWAY_CYCLE);
+
+    // The cycle is a deny-level finding, yet drawing the graph succeeds and prints nothing else.
+    let out = run(pkg.path(), &["--graph", "dot"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+    let dot = stdout(&out);
+    assert!(dot.contains("digraph bpcheck {"), "{dot}");
+    assert!(dot.contains("rankdir=LR;"), "{dot}");
+    assert!(dot.trim_end().ends_with('}'), "{dot}");
+    assert!(!dot.contains("BP002"), "{dot}");
+    for label in [
+        "label=\"gateway\"",
+        "label=\"gateway::{task}\"",
+        "label=\"req (8)\"",
+        "label=\"reply (8)\"",
+    ] {
+        assert!(dot.contains(label), "{label} in {dot}");
+    }
+    let edges = dot_edge_lines(&dot);
+    assert_eq!(edges.len(), 4, "{dot}");
+    assert_eq!(
+        edges
+            .iter()
+            .filter(|e| e.contains("label=\"send\""))
+            .count(),
+        2
+    );
+    assert_eq!(
+        edges
+            .iter()
+            .filter(|e| e.contains("label=\"recv\""))
+            .count(),
+        2
+    );
+    // Every edge is on the unbroken cycle: highlighted.
+    assert!(
+        edges.iter().all(|e| e.contains("color=\"#d62728\"")),
+        "{dot}"
+    );
+
+    // To a file: stdout stays empty, the file holds the same graph.
+    let file = pkg.path().join("graph.dot");
+    let to_file = run(pkg.path(), &["--graph=dot", "-o", "graph.dot"]);
+    assert_eq!(to_file.status.code(), Some(0), "{}", stderr(&to_file));
+    assert!(stdout(&to_file).is_empty());
+    assert!(stderr(&to_file).is_empty(), "{}", stderr(&to_file));
+    assert_eq!(std::fs::read_to_string(&file).expect("graph file"), dot);
+
+    let mermaid = run(pkg.path(), &["--graph", "mermaid"]);
+    assert_eq!(mermaid.status.code(), Some(0), "{}", stderr(&mermaid));
+    let text = stdout(&mermaid);
+    assert!(text.starts_with("flowchart LR\n"), "{text}");
+    assert!(text.contains("[(\"req (8)\")]"), "{text}");
+    assert!(text.contains("[\"gateway\"]"), "{text}");
+    assert_eq!(
+        text.lines()
+            .filter(|l| l.contains(" -->|send| ") || l.contains(" -->|recv| "))
+            .count(),
+        4,
+        "{text}"
+    );
+    assert!(text.contains("linkStyle 0,1,2,3 stroke:#d62728"), "{text}");
+}
+
+#[test]
+fn graph_usage_and_output_errors() {
+    let pkg = package("bpcli_graph_err", GATEWAY_CYCLE);
+    for args in [
+        &["--graph", "svg"][..],
+        &["-o", "graph.dot"],
+        &["--graph", "dot", "--list"],
+    ] {
+        let out = run(pkg.path(), args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(stdout(&out).is_empty(), "{args:?}");
+    }
+
+    let missing = pkg.path().join("nope").join("Cargo.toml");
+    let out = run(
+        pkg.path(),
+        &[
+            "--graph",
+            "dot",
+            "--manifest-path",
+            missing.to_str().expect("utf-8 path"),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stdout(&out).is_empty());
+
+    let out = run(pkg.path(), &["--graph", "dot", "-o", "no/such/dir/g.dot"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.starts_with("error: cannot write the graph to `no/such/dir/g.dot`"),
+        "{err}"
+    );
+}

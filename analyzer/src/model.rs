@@ -79,6 +79,8 @@ pub struct SendEdge {
     /// The sender waits while the queue is full (`send(..).await`, `reserve().await`,
     /// `blocking_send`, a sync `send` on a bounded channel); `try_send` does not.
     pub waits: bool,
+    /// The method called (`send`, `try_send`, `reserve`, ...).
+    pub method: String,
     pub select: Option<SelectRef>,
     /// Every step from creation to this send was followed.
     pub certain: bool,
@@ -244,6 +246,7 @@ impl Model {
                                     chan: *c,
                                     range: mc.range,
                                     waits,
+                                    method: mc.method.clone(),
                                     select,
                                     certain: *certain,
                                 });

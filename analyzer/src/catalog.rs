@@ -252,7 +252,8 @@ pub fn channel_method(name: &str) -> Option<ChannelMethod> {
         "clone" | "as_ref" | "as_mut" | "borrow" | "borrow_mut" | "unwrap" | "expect" | "lock"
         | "read" | "write" | "take" | "to_owned" | "into" | "get" | "get_mut" | "values"
         | "values_mut" | "iter_mut" | "first" | "last" | "cloned" | "copied" | "pop"
-        | "pop_front" | "remove" => Same,
+        | "pop_front" | "remove" | "map_err" | "ok" | "context" | "with_context" | "wrap_err"
+        | "unwrap_or_else" => Same,
         _ => return None,
     })
 }

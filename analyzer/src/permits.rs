@@ -166,12 +166,9 @@ pub fn classify_spawns(
         let source_for = ff.fors.iter().any(|l| {
             l.body == site.body
                 && chain.contains(&l.loop_id)
-                && match ix.expr(file, l.iter) {
-                    ExprFact::MethodCall(i) => {
-                        catalog::is_source_method(&ff.method_calls[*i as usize].method)
-                    }
-                    _ => !crate::flow::receivers(&flow.eval(ix, file, l.iter)).is_empty(),
-                }
+                && (matches!(ix.expr(file, l.iter), ExprFact::MethodCall(i)
+                    if catalog::is_source_method(&ff.method_calls[*i as usize].method))
+                    || !crate::flow::receivers(&flow.eval(ix, file, l.iter)).is_empty())
         });
         site.per_item = source_call || source_for;
         site.loop_permits = acquires

@@ -262,7 +262,8 @@ fn spawn_sites(ix: &Index<'_>, flow: &Flow, wrappers: &Wrappers) -> Vec<SpawnSit
             };
             if let Some((arg, thread)) = spawned {
                 let roots = spawned_roots(ix, flow, file, arg);
-                if !roots.is_empty() {
+                // A spawn of something not followed (a closure parameter) still spawns.
+                {
                     out.push(SpawnSite {
                         file,
                         roots,
@@ -295,7 +296,7 @@ fn spawn_sites(ix: &Index<'_>, flow: &Flow, wrappers: &Wrappers) -> Vec<SpawnSit
             }
             let Some(arg) = mc.args.first() else { continue };
             let roots = spawned_roots(ix, flow, file, *arg);
-            if !roots.is_empty() {
+            {
                 let receiver = match ix.expr(file, mc.receiver) {
                     ExprFact::Path(p) if p.segments.len() == 1 => Some(p.segments[0].clone()),
                     _ => None,

@@ -439,7 +439,11 @@ pub fn is_error_level(level: &str) -> bool {
 /// Runs the tool on one fixture and lists everything that does not match its markers
 /// and the exit-code rules. Empty when the fixture passes.
 pub fn check_fixture(dir: &Path) -> Vec<String> {
-    let run = run_on_fixture(dir);
+    evaluate(dir, &run_on_fixture(dir))
+}
+
+/// The checks of [`check_fixture`] on the result of a run.
+pub fn evaluate(dir: &Path, run: &Run) -> Vec<String> {
     let mut problems = Vec::new();
     if !matches!(run.code, Some(0) | Some(1)) {
         problems.push(format!("run failed: {}", run.describe_exit()));
@@ -588,6 +592,79 @@ mod tests {
             "{:?}",
             report.protocol_errors
         );
+    }
+
+    fn run(code: i32, stdout: &str) -> Run {
+        Run {
+            code: Some(code),
+            stdout: stdout.to_string(),
+            stderr: String::new(),
+            timed_out: false,
+        }
+    }
+
+    /// One compiler message for `unbounded_producer`'s marked line, at `level`.
+    fn producer_message(level: &str) -> String {
+        let dir = fixture_dir("unbounded_producer");
+        let line = expected_findings(&dir)[0].line;
+        format!(
+            r#"{{"reason":"compiler-message","message":{{"message":"unbounded channel","code":{{"code":"BP001"}},"level":"{level}","spans":[{{"file_name":"src/main.rs","line_start":{line},"is_primary":true}}]}}}}"#
+        )
+    }
+
+    #[test]
+    fn evaluate_checks_findings_exit_code_and_protocol() {
+        let dir = fixture_dir("unbounded_producer");
+        let finished = |ok: bool| format!(r#"{{"reason":"build-finished","success":{ok}}}"#);
+        let good = format!("{}\n{}\n", producer_message("warning"), finished(true));
+        assert_eq!(evaluate(&dir, &run(0, &good)), Vec::<String>::new());
+
+        // Each defect alone is reported.
+        let cases = [
+            ("exit code 1 without errors", run(1, &good)),
+            ("exit code 2", run(2, &good)),
+            ("finding missing", run(0, &format!("{}\n", finished(true)))),
+            (
+                "finding twice",
+                run(
+                    0,
+                    &format!(
+                        "{0}\n{0}\n{1}\n",
+                        producer_message("warning"),
+                        finished(true)
+                    ),
+                ),
+            ),
+            (
+                "BP001 at error level",
+                run(
+                    1,
+                    &format!("{}\n{}\n", producer_message("error"), finished(false)),
+                ),
+            ),
+            (
+                "no build-finished",
+                run(0, &format!("{}\n", producer_message("warning"))),
+            ),
+            (
+                "build-finished not last",
+                run(
+                    0,
+                    &format!("{}\n{}\n", finished(true), producer_message("warning")),
+                ),
+            ),
+            (
+                "success disagrees with exit code",
+                run(
+                    0,
+                    &format!("{}\n{}\n", producer_message("warning"), finished(false)),
+                ),
+            ),
+            ("garbage line", run(0, &format!("{good}warning: hi\n"))),
+        ];
+        for (what, r) in cases {
+            assert!(!evaluate(&dir, &r).is_empty(), "{what} was accepted");
+        }
     }
 
     #[test]

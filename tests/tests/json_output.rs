@@ -121,18 +121,10 @@ fn check_diagnostic(root: &Path, d: &Diagnostic, top_level: bool, problems: &mut
     }
 }
 
-/// Runs the tool on `name` and checks the stream; returns the number of compiler
-/// messages and the exit code.
-fn check_stream(name: &str) -> (usize, Option<i32>) {
-    let root = fixture_dir(name);
-    let run = run_on_fixture(&root);
-    assert!(
-        matches!(run.code, Some(0) | Some(1)),
-        "{name}: {}",
-        run.describe_exit()
-    );
-
-    let messages: Vec<Message> = Message::parse_stream(run.stdout.as_bytes())
+/// Everything wrong with a `--message-format json` stdout for a run under `root` that
+/// exited with `code`; also returns the number of compiler messages.
+fn stream_problems(root: &Path, stdout: &str, code: Option<i32>) -> (Vec<String>, usize) {
+    let messages: Vec<Message> = Message::parse_stream(stdout.as_bytes())
         .collect::<Result<_, _>>()
         .expect("stdout is readable");
     let mut problems = Vec::new();
@@ -141,7 +133,7 @@ fn check_stream(name: &str) -> (usize, Option<i32>) {
         match message {
             Message::CompilerMessage(cm) => {
                 compiler_messages += 1;
-                check_diagnostic(&root, &cm.message, true, &mut problems);
+                check_diagnostic(root, &cm.message, true, &mut problems);
             }
             Message::BuildFinished(_) if i + 1 == messages.len() => {}
             Message::BuildFinished(_) => {
@@ -162,10 +154,10 @@ fn check_stream(name: &str) -> (usize, Option<i32>) {
     }
     match messages.last() {
         Some(Message::BuildFinished(bf)) => {
-            if bf.success != (run.code == Some(0)) {
+            if bf.success != (code == Some(0)) {
                 problems.push(format!(
-                    "build-finished success={} but exit code {:?}",
-                    bf.success, run.code
+                    "build-finished success={} but exit code {code:?}",
+                    bf.success
                 ));
             }
         }
@@ -173,12 +165,26 @@ fn check_stream(name: &str) -> (usize, Option<i32>) {
             "last message is {other:?}, expected build-finished"
         )),
     }
+    (problems, compiler_messages)
+}
+
+/// Runs the tool on `name` and checks the stream; returns the number of compiler
+/// messages and the exit code.
+fn check_stream(name: &str) -> (usize, Option<i32>) {
+    let root = fixture_dir(name);
+    let run = run_on_fixture(&root);
+    assert!(
+        matches!(run.code, Some(0) | Some(1)),
+        "{name}: {}",
+        run.describe_exit()
+    );
+    let (problems, count) = stream_problems(&root, &run.stdout, run.code);
     assert!(
         problems.is_empty(),
         "{name}: the JSON stream is not valid cargo/rustc output:\n  {}",
         problems.join("\n  ")
     );
-    (compiler_messages, run.code)
+    (count, run.code)
 }
 
 #[test]
@@ -199,4 +205,120 @@ fn error_stream_is_valid_cargo_json() {
         "expected at least 5 compiler messages, got {count}"
     );
     assert_eq!(code, Some(1));
+}
+
+/// A hand-built stream for `unbounded_producer`: one correct BP001 message at the
+/// `mpsc::unbounded_channel()` call, then build-finished.
+fn synthetic_stream(edit: impl FnOnce(&mut serde_json::Value)) -> String {
+    let root = fixture_dir("unbounded_producer");
+    let text = std::fs::read_to_string(root.join("src/main.rs")).expect("fixture readable");
+    let needle = "mpsc::unbounded_channel()";
+    let start = text.find(needle).expect("fixture has the call");
+    let end = start + needle.len();
+    let (line, col) = line_col(&text, start);
+    let (_, end_col) = line_col(&text, end);
+    let source_line = text.lines().nth(line - 1).expect("line exists");
+    let mut message = serde_json::json!({
+        "reason": "compiler-message",
+        "package_id": "path+file:///fixtures/unbounded_producer#0.1.0",
+        "manifest_path": "/fixtures/unbounded_producer/Cargo.toml",
+        "target": {"name": "unbounded_producer", "kind": ["bin"], "src_path": "src/main.rs"},
+        "message": {
+            "message": "unbounded channel",
+            "code": {"code": "BP001", "explanation": null},
+            "level": "warning",
+            "spans": [{
+                "file_name": "src/main.rs",
+                "byte_start": start, "byte_end": end,
+                "line_start": line, "line_end": line,
+                "column_start": col, "column_end": end_col,
+                "is_primary": true,
+                "text": [{"text": source_line, "highlight_start": col, "highlight_end": end_col}],
+                "label": null, "suggested_replacement": null,
+                "suggestion_applicability": null, "expansion": null
+            }],
+            "children": [],
+            "rendered": "warning[BP001]: unbounded channel\n"
+        }
+    });
+    edit(&mut message);
+    format!("{message}\n{{\"reason\":\"build-finished\",\"success\":true}}\n")
+}
+
+type Edit = Box<dyn FnOnce(&mut serde_json::Value)>;
+
+/// The checker itself: accepts a correct message and rejects each kind of defect, so
+/// the two tests above cannot pass vacuously.
+#[test]
+fn checker_rejects_malformed_streams() {
+    let root = fixture_dir("unbounded_producer");
+    let check = |stdout: &str, code| stream_problems(&root, stdout, code).0;
+
+    assert_eq!(
+        check(&synthetic_stream(|_| {}), Some(0)),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        stream_problems(&root, &synthetic_stream(|_| {}), Some(0)).1,
+        1
+    );
+
+    let defects: Vec<(&str, Edit)> = vec![
+        (
+            "wrong column",
+            Box::new(|m| m["message"]["spans"][0]["column_start"] = 1.into()),
+        ),
+        (
+            "wrong line",
+            Box::new(|m| m["message"]["spans"][0]["line_end"] = 1.into()),
+        ),
+        (
+            "byte range past the end",
+            Box::new(|m| m["message"]["spans"][0]["byte_end"] = 1_000_000.into()),
+        ),
+        (
+            "wrong source text",
+            Box::new(|m| m["message"]["spans"][0]["text"][0]["text"] = "x".into()),
+        ),
+        (
+            "missing file",
+            Box::new(|m| m["message"]["spans"][0]["file_name"] = "src/nope.rs".into()),
+        ),
+        (
+            "no primary span",
+            Box::new(|m| m["message"]["spans"][0]["is_primary"] = false.into()),
+        ),
+        (
+            "no code",
+            Box::new(|m| m["message"]["code"] = serde_json::Value::Null),
+        ),
+        (
+            "note level",
+            Box::new(|m| m["message"]["level"] = "note".into()),
+        ),
+        (
+            "no rendered text",
+            Box::new(|m| m["message"]["rendered"] = serde_json::Value::Null),
+        ),
+        (
+            "no target",
+            Box::new(|m| m["target"] = serde_json::Value::Null),
+        ),
+    ];
+    for (what, edit) in defects {
+        assert!(
+            !check(&synthetic_stream(edit), Some(0)).is_empty(),
+            "{what} was accepted"
+        );
+    }
+
+    let no_end = synthetic_stream(|_| {}).lines().next().unwrap().to_string() + "\n";
+    assert!(
+        !check(&no_end, Some(0)).is_empty(),
+        "missing build-finished was accepted"
+    );
+    assert!(
+        !check(&synthetic_stream(|_| {}), Some(1)).is_empty(),
+        "success=true with exit code 1 was accepted"
+    );
 }

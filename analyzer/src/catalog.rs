@@ -279,7 +279,8 @@ pub fn is_acquire_method(name: &str) -> bool {
 pub fn is_source_method(name: &str) -> bool {
     matches!(
         name,
-        "accept"
+        "try_iter"
+            | "accept"
             | "recv"
             | "recv_async"
             | "recv_many"
@@ -302,6 +303,37 @@ pub fn send_is_sync(lib: ChannelLib, api_path: &str) -> bool {
         ChannelLib::Kanal => !api_path.ends_with("_async"),
         ChannelLib::Tokio | ChannelLib::Futures | ChannelLib::AsyncChannel => false,
     }
+}
+
+/// Receiver methods that return the receiver as a stream or iterator, not a message.
+pub fn is_stream_method(name: &str) -> bool {
+    matches!(
+        name,
+        "iter" | "try_iter" | "into_iter" | "into_stream" | "stream"
+    )
+}
+
+/// Stream and iterator adapters: the result still yields from the same receiver, though
+/// what it yields is transformed (`rx_stream.map(..)`, `.fuse()`, `.boxed()`).
+pub fn is_stream_adapter(name: &str) -> bool {
+    matches!(
+        name,
+        "map"
+            | "fuse"
+            | "boxed"
+            | "boxed_local"
+            | "filter"
+            | "filter_map"
+            | "then"
+            | "take_until"
+            | "peekable"
+            | "chunks"
+            | "ready_chunks"
+            | "inspect"
+            | "map_ok"
+            | "and_then"
+            | "timeout"
+    )
 }
 
 /// Methods that put their argument into the receiver (a collection).

@@ -349,9 +349,15 @@ impl Extractor {
                 self.push_expr(ExprFact::Either(alts))
             }
             E::Match(m) => {
-                self.visit_expr(&m.expr);
+                let scrutinee = self.expr(&m.expr);
                 let mut alts = Vec::new();
                 for arm in &m.arms {
+                    // An arm's pattern binds parts of the scrutinee, like `let`.
+                    self.facts.lets.push(LetFact {
+                        body: self.body,
+                        pat: pat_fact(&arm.pat),
+                        init: scrutinee,
+                    });
                     if let Some((_, g)) = &arm.guard {
                         self.visit_expr(g);
                     }

@@ -40,6 +40,8 @@ pub enum Slot {
     Var(BodyId, String),
     Field(String, String),
     Ret(BodyId),
+    /// Values sent as messages on a channel (handles carried inside messages).
+    Msg(ChanIdx),
 }
 
 /// The fixed point.
@@ -155,6 +157,11 @@ impl Flow {
             }
             for l in &ff.fors {
                 let v = self.eval(ix, file, l.iter);
+                // Iterating a receiver yields its messages; a collection, its elements.
+                for (c, _) in receivers(&v) {
+                    let msgs = self.slot(&Slot::Msg(c));
+                    changed |= self.bind(&l.pat, msgs, l.body);
+                }
                 changed |= self.bind(&l.pat, v, l.body);
             }
             for a in &ff.assigns {
@@ -182,6 +189,16 @@ impl Flow {
             }
             for mc in &ff.method_calls {
                 let recv = self.eval(ix, file, mc.receiver);
+                if let (Some(ChannelMethod::Send { .. }), Some(arg)) =
+                    (catalog::channel_method(&mc.method), mc.args.first())
+                {
+                    let msg = self.eval(ix, file, *arg);
+                    for v in recv.keys() {
+                        if let Val::Tx(c) = v {
+                            changed |= self.store(Slot::Msg(*c), msg.clone());
+                        }
+                    }
+                }
                 let targets =
                     self.method_targets(ix, file, mc.body, mc.receiver, &mc.method, &recv);
                 for t in &targets {
@@ -414,10 +431,22 @@ impl Flow {
                 }
                 match catalog::channel_method(&mc.method) {
                     Some(ChannelMethod::Same) => merge(&mut out, recv),
-                    Some(ChannelMethod::Recv)
-                        if matches!(mc.method.as_str(), "into_stream" | "stream") =>
-                    {
+                    Some(ChannelMethod::Recv) if catalog::is_stream_method(&mc.method) => {
                         merge(&mut out, recv)
+                    }
+                    Some(ChannelMethod::Recv) => {
+                        for (c, _) in receivers(&recv) {
+                            merge(&mut out, self.slot(&Slot::Msg(c)));
+                        }
+                        false
+                    }
+                    _ if catalog::is_stream_adapter(&mc.method) => {
+                        let rx: Vals = recv
+                            .into_iter()
+                            .filter(|(v, _)| matches!(v, Val::Rx(_) | Val::Merged { .. }))
+                            .map(|(v, _)| (v, false))
+                            .collect();
+                        merge(&mut out, rx)
                     }
                     _ if catalog::is_acquire_method(&mc.method) => {
                         let permits: Vals = recv

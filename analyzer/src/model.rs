@@ -218,7 +218,7 @@ impl Model {
     fn edges(&mut self, ix: &Index<'_>, flow: &Flow, tasks: &Tasks) {
         for (f, ff) in ix.facts.iter().enumerate() {
             let file = FileId(f as u32);
-            let recv_selects = recv_branches(ix, flow, file, ff);
+            let recv_selects = recv_branches(ff);
             for mc in &ff.method_calls {
                 let owners = tasks.owners_of(mc.body);
                 if owners.is_empty() {
@@ -315,15 +315,13 @@ impl Model {
 }
 
 /// (select, branch) pairs whose future receives from a channel.
-fn recv_branches(ix: &Index<'_>, flow: &Flow, file: FileId, ff: &FileFacts) -> Vec<(u32, u32)> {
+/// Any receive counts, also from a source the analysis did not follow (a parameter): what
+/// matters for priority is that an earlier branch is polled before other input.
+fn recv_branches(ff: &FileFacts) -> Vec<(u32, u32)> {
     ff.method_calls
         .iter()
         .filter(|mc| catalog::channel_method(&mc.method) == Some(ChannelMethod::Recv))
-        .filter_map(|mc| {
-            let s = mc.select?;
-            let vals = flow.eval(ix, file, mc.receiver);
-            (!receivers(&vals).is_empty()).then_some((s.select, s.branch))
-        })
+        .filter_map(|mc| mc.select.map(|s| (s.select, s.branch)))
         .collect()
 }
 

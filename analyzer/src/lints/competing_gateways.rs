@@ -5,7 +5,7 @@ use super::LintInfo;
 use crate::diagnostic::{Confidence, Diagnostic, Level};
 use crate::graph::{self, Breaker};
 use crate::lints::LintId;
-use crate::model::Model;
+use crate::model::{Capacity, Model};
 
 pub(crate) static INFO: LintInfo = LintInfo {
     code: "BP003",
@@ -23,7 +23,9 @@ The priority queue frees one gateway: as soon as the processor can hand over a r
 gateway takes it and a slot frees up. With many gateways, the slot a reply frees in the
 processor's queue can be taken by another gateway's new request. The gateway whose replies are
 waiting loses the race, its reply queue fills, the processor blocks on it: deadlock again.
-More buffering only moves the threshold.
+It is not flagged when each gateway's reply queue is known to hold more than the shared queue:
+a gateway has at most that many requests in flight, so its replies always fit. When a capacity
+is not a literal or constant, the finding's confidence is `possible`.
 
 ### Example
 ```rust
@@ -68,10 +70,23 @@ pub(crate) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
                 ("the send waits in a select that also takes replies", *recv)
             }
         };
-        let certain = cycle
-            .steps
-            .iter()
-            .all(|s| model.sends[s.send].certain && model.recvs[s.recv].certain);
+        // A reply queue that holds more than the shared queue can never fill: a gateway has
+        // at most the shared queue's capacity plus one request in flight.
+        let replies = &model.channels[model.recvs[recv].chan as usize];
+        let sizes_known = match (&replies.capacity, &ch.capacity) {
+            (Capacity::Known { value: r, .. }, Capacity::Known { value: s, .. }) => {
+                if r > s {
+                    continue;
+                }
+                true
+            }
+            _ => false,
+        };
+        let certain = sizes_known
+            && cycle
+                .steps
+                .iter()
+                .all(|s| model.sends[s.send].certain && model.recvs[s.recv].certain);
         out.push(
             Diagnostic::new(
                 LintId::CompetingGateways,
@@ -85,6 +100,7 @@ pub(crate) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
             .with_label(model.recvs[recv].range, how)
             .with_label(model.sends[step.send].range, format!("every gateway sends into `{}` here", ch.name))
             .with_label(ch.range, format!("`{}` created once, capacity {}", ch.name, ch.capacity.describe()))
+            .with_label(replies.range, format!("each gateway's `{}` holds {}", replies.name, replies.capacity.describe()))
             .with_note("priority keeps one gateway from deadlocking; with many, a gateway whose replies wait can lose the race for a free slot to another gateway's new request, its reply queue fills, and the cycle deadlocks again")
             .with_help(format!(
                 "bound the messages inside the system: acquire a semaphore permit (`acquire_owned`) before sending into `{}` and release it when the reply has left",

@@ -8,6 +8,7 @@ use bpcheck_tests::{check_fixture, dir_name, expected_findings, fixture_dir, fix
 const REQUIRED: &[&str] = &[
     "allow_comment",
     "bad_input",
+    "bad_root",
     "bounded_producer",
     "channel_libraries",
     "const_capacity",
@@ -79,11 +80,12 @@ fn markers_are_read_from_the_fixtures() {
     assert_eq!(count("bounded_producer", "BP001"), 0);
     assert_eq!(count("channel_libraries", "BP001"), 11);
     assert_eq!(count("zero_capacity", "BP008"), 6);
-    assert_eq!(count("module_tree", "BP001"), 14);
+    assert_eq!(count("module_tree", "BP001"), 16);
     assert_eq!(count("multi_target", "BP001"), 8);
-    for code in ["BP900", "BP901", "BP902"] {
-        assert_eq!(count("bad_input", code), 1, "{code}");
-    }
+    assert_eq!(count("bad_input", "BP900"), 1);
+    assert_eq!(count("bad_input", "BP901"), 1);
+    assert_eq!(count("bad_input", "BP902"), 3);
+    assert_eq!(count("bad_root", "BP900"), 1);
     let files: Vec<String> = expected_findings(&fixture_dir("module_tree"))
         .into_iter()
         .map(|k| k.file)

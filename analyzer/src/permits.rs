@@ -32,7 +32,9 @@ pub fn acquires(ix: &Index<'_>, flow: &Flow, tasks: &Tasks) -> Vec<Acquire> {
             }
             None
         };
+        // Acquires bound by `let`: to a name, or to `_` (dropped at once).
         let mut bound: HashMap<u32, Option<String>> = HashMap::new();
+        let mut ignored: Vec<u32> = Vec::new();
         for l in &ff.lets {
             if let Some(i) = acquire_in(l.init) {
                 let name = match &l.pat {
@@ -41,12 +43,18 @@ pub fn acquires(ix: &Index<'_>, flow: &Flow, tasks: &Tasks) -> Vec<Acquire> {
                         PatFact::Bind(n) => Some(n.clone()),
                         _ => None,
                     },
+                    PatFact::Ignore => {
+                        ignored.push(i);
+                        None
+                    }
                     _ => None,
                 };
                 bound.insert(i, name);
             }
         }
-        let discarded: Vec<u32> = ff.discarded.iter().filter_map(|e| acquire_in(*e)).collect();
+        let mut discarded: Vec<u32> = ff.discarded.iter().filter_map(|e| acquire_in(*e)).collect();
+        discarded.extend(ignored);
+        discarded.extend(dropped_next(ix, f, &bound));
         for (i, mc) in ff.method_calls.iter().enumerate() {
             if !catalog::is_acquire_method(&mc.method) {
                 continue;
@@ -61,8 +69,7 @@ pub fn acquires(ix: &Index<'_>, flow: &Flow, tasks: &Tasks) -> Vec<Acquire> {
                 .collect();
             let i = i as u32;
             let bound_to = bound.get(&i).cloned().flatten();
-            let dropped_at_once =
-                discarded.contains(&i) || (bound.contains_key(&i) && bound_to.is_none());
+            let dropped_at_once = discarded.contains(&i);
             out.push(Acquire {
                 tasks: tasks.owners_of(mc.body).to_vec(),
                 file,
@@ -73,6 +80,36 @@ pub fn acquires(ix: &Index<'_>, flow: &Flow, tasks: &Tasks) -> Vec<Acquire> {
                 bound_to,
                 dropped_at_once,
             });
+        }
+    }
+    out
+}
+
+/// Acquires whose permit is passed to `drop` right after, with no call in between.
+fn dropped_next(ix: &Index<'_>, f: usize, bound: &HashMap<u32, Option<String>>) -> Vec<u32> {
+    let ff = &ix.facts[f];
+    let file = FileId(f as u32);
+    let mut out = Vec::new();
+    for (&i, name) in bound {
+        let Some(name) = name else { continue };
+        let acq = &ff.method_calls[i as usize];
+        let drop_at = ff.calls.iter().enumerate().find_map(|(ci, c)| {
+            let is_drop = ix.call_targets[f][ci] == crate::index::CallTarget::Api(crate::catalog::Api::Drop);
+            let of_permit = c.args.first().is_some_and(
+                |a| matches!(ix.expr(file, *a), ExprFact::Path(p) if p.segments.len() == 1 && p.segments[0] == *name),
+            );
+            (is_drop && of_permit && c.body == acq.body && c.range.start > acq.range.end).then_some(c.range.start)
+        });
+        let Some(drop_at) = drop_at else { continue };
+        let between =
+            |start: u32, body| body == acq.body && start > acq.range.end && start < drop_at;
+        let work_between = ff.calls.iter().any(|c| between(c.range.start, c.body))
+            || ff.method_calls.iter().any(|m| {
+                between(m.range.start, m.body)
+                    && catalog::channel_method(&m.method) != Some(ChannelMethod::Same)
+            });
+        if !work_between {
+            out.push(i);
         }
     }
     out

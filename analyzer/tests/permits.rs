@@ -131,3 +131,21 @@ pub async fn run(mut inbound: mpsc::Receiver<u32>) {
     );
     assert_eq!(findings(&a), vec![(10, "BP007")], "{:#?}", a.diagnostics);
 }
+
+#[test]
+fn permit_dropped_before_the_work() {
+    let a = analyze_lib(
+        r#"
+pub async fn a(limit: std::sync::Arc<tokio::sync::Semaphore>) {
+    let permit = limit.acquire().await.unwrap();
+    drop(permit);
+    work().await;
+    let held = limit.acquire().await.unwrap();
+    work().await;
+    drop(held);
+}
+async fn work() {}
+"#,
+    );
+    assert_eq!(findings(&a), vec![(3, "BP005")]);
+}

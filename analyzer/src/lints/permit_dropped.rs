@@ -15,6 +15,7 @@ pub(crate) static INFO: LintInfo = LintInfo {
 A semaphore permit that is released before the work it should guard:
 - `let _ = sem.acquire().await;` (`_` drops the permit at once; `_permit` would keep it),
 - the acquire as a bare statement: `sem.acquire().await.unwrap();`,
+- a permit passed to `drop` right after it is acquired, before any work,
 - a permit acquired in a loop that spawns a task per item, but not moved into that task: it
   is released at the end of the iteration while the task runs on.
 

@@ -33,6 +33,7 @@ const REQUIRED: &[&str] = &[
     "semaphore_work_queue",
     "three_stage_pipeline",
     "unbounded_producer",
+    "workspace_members",
     "zero_capacity",
 ];
 
@@ -81,7 +82,7 @@ fn markers_are_read_from_the_fixtures() {
     assert_eq!(count("channel_libraries", "BP001"), 11);
     assert_eq!(count("zero_capacity", "BP008"), 6);
     assert_eq!(count("module_tree", "BP001"), 16);
-    assert_eq!(count("multi_target", "BP001"), 8);
+    assert_eq!(count("multi_target", "BP001"), 9);
     assert_eq!(count("bad_input", "BP900"), 1);
     assert_eq!(count("bad_input", "BP901"), 1);
     assert_eq!(count("bad_input", "BP902"), 3);

@@ -724,7 +724,16 @@ impl<'ast> Visit<'ast> for Extractor {
         let name = m.ident.to_string();
         match &m.content {
             None => {
-                let range = self.range(m.span());
+                // From `pub`/`mod` to `;`: attributes are not part of the declaration.
+                let start = match &m.vis {
+                    syn::Visibility::Inherited => m.mod_token.span,
+                    vis => vis.span(),
+                };
+                let end = m.semi.map_or(m.ident.span(), |s| s.span);
+                let range = FileRange {
+                    end: self.range(end).end,
+                    ..self.range(start)
+                };
                 self.facts.mod_decls.push(ModDecl {
                     scope: self.scope,
                     name,

@@ -342,9 +342,9 @@ impl Flow {
         method: &str,
         recv: &Vals,
     ) -> Vec<BodyId> {
-        let Some(cands) = ix.methods.get(method) else {
+        if !ix.methods.contains_key(method) {
             return Vec::new();
-        };
+        }
         let mut types: Vec<String> = recv
             .keys()
             .filter_map(|v| match v {
@@ -357,14 +357,22 @@ impl Flow {
                 types.extend(body.and_then(|b| ix.self_ty(b)));
             }
         }
-        cands
-            .iter()
-            .copied()
-            .filter(|c| {
-                let t = ix.self_ty(*c);
-                t.is_some_and(|t| types.contains(&t) || t == "Self")
-            })
-            .collect()
+        if types.is_empty() {
+            return Vec::new();
+        }
+        types.push("Self".into());
+        let mut out = Vec::new();
+        for t in types {
+            out.extend(
+                ix.methods_of
+                    .get(&(t, method.to_string()))
+                    .into_iter()
+                    .flatten(),
+            );
+        }
+        out.sort();
+        out.dedup();
+        out
     }
 
     /// The values an expression may have.

@@ -25,6 +25,8 @@ pub struct Index<'a> {
     pub call_paths: Vec<Vec<Option<String>>>,
     /// Impl and trait methods by name.
     pub methods: HashMap<String, Vec<BodyId>>,
+    /// Methods by (impl type, name); trait default methods under `Self`.
+    pub methods_of: HashMap<(String, String), Vec<BodyId>>,
     /// Names bound in each body (parameters, `let`, `for`).
     pub binds: HashMap<BodyId, HashSet<String>>,
     pub resolver: Resolver<'a>,
@@ -34,6 +36,7 @@ impl<'a> Index<'a> {
     /// Resolves every call and indexes bodies.
     pub fn build(facts: &'a [FileFacts], resolver: Resolver<'a>) -> Self {
         let mut methods: HashMap<String, Vec<BodyId>> = HashMap::new();
+        let mut methods_of: HashMap<(String, String), Vec<BodyId>> = HashMap::new();
         let mut binds: HashMap<BodyId, HashSet<String>> = HashMap::new();
         for (f, ff) in facts.iter().enumerate() {
             let file = FileId(f as u32);
@@ -44,10 +47,14 @@ impl<'a> Index<'a> {
                 };
                 if let BodyKind::Fn {
                     name,
-                    self_ty: Some(_),
+                    self_ty: Some(ty),
                 } = &b.kind
                 {
                     methods.entry(name.clone()).or_default().push(id);
+                    methods_of
+                        .entry((ty.clone(), name.clone()))
+                        .or_default()
+                        .push(id);
                 }
                 let names = binds.entry(id).or_default();
                 for p in &b.params {
@@ -70,6 +77,7 @@ impl<'a> Index<'a> {
             call_targets: Vec::new(),
             call_paths: Vec::new(),
             methods,
+            methods_of,
             binds,
             resolver,
         };
@@ -121,15 +129,11 @@ impl<'a> Index<'a> {
         } else {
             ty.clone()
         };
-        let found: Vec<BodyId> = self
-            .methods
-            .get(&callee.segments[n - 1])
-            .into_iter()
-            .flatten()
-            .copied()
-            .filter(|b| self.fn_self_ty(*b).as_deref() == Some(ty.as_str()))
-            .collect();
-        match found.as_slice() {
+        let found = self
+            .methods_of
+            .get(&(ty, callee.segments[n - 1].clone()))
+            .map_or(&[][..], |v| v.as_slice());
+        match found {
             [one] => CallTarget::LocalFn(*one),
             _ => CallTarget::Unknown,
         }

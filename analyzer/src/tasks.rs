@@ -86,7 +86,7 @@ impl Tasks {
     pub fn compute(ix: &Index<'_>, flow: &Flow) -> Tasks {
         let wrappers = find_wrappers(ix, flow);
         let sites = spawn_sites(ix, flow, &wrappers);
-        let (called, called_in_loop) = call_sites(ix, flow);
+        let called_in_loop = called_in_loop(ix, flow);
         let mut out = Tasks::default();
         let mut roots: HashSet<BodyId> = HashSet::new();
         for s in &sites {
@@ -119,33 +119,31 @@ impl Tasks {
             }
         }
         out.sites = sites;
-        for (f, ff) in ix.facts.iter().enumerate() {
-            for (i, b) in ff.bodies.iter().enumerate() {
-                let id = BodyId {
-                    file: FileId(f as u32),
-                    idx: i as u32,
-                };
-                let outermost = b.parent.is_none() && matches!(b.kind, BodyKind::Fn { .. });
-                if !outermost || reached.contains(&id) || roots.contains(&id) {
-                    continue;
-                }
-                // A function that only some task calls is part of that task, not an entry.
-                if called.contains(&id) {
-                    continue;
-                }
-                let t = out.tasks.len() as TaskIdx;
-                out.tasks.push(Task {
-                    name: ix.body_name(id),
-                    root: id,
-                    spawn: None,
-                    replicated: false,
-                    thread: false,
+        // Entry tasks: for each body with channel or permit traffic that no spawned task
+        // runs, the outermost callers it is reached from (functions nothing calls).
+        let mut callers: HashMap<BodyId, Vec<BodyId>> = HashMap::new();
+        for (from, tos) in &edges {
+            for to in tos {
+                callers.entry(*to).or_default().push(*from);
+            }
+        }
+        let mut entry_of: HashMap<BodyId, TaskIdx> = HashMap::new();
+        for b in relevant_bodies(ix, flow) {
+            if reached.contains(&b) {
+                continue;
+            }
+            for top in entry_roots(ix, b, &callers) {
+                let t = *entry_of.entry(top).or_insert_with(|| {
+                    out.tasks.push(Task {
+                        name: ix.body_name(top),
+                        root: top,
+                        spawn: None,
+                        replicated: false,
+                        thread: false,
+                    });
+                    out.tasks.len() as TaskIdx - 1
                 });
-                for b in reach(id, &edges, &roots) {
-                    if !reached.contains(&b) {
-                        out.owners.entry(b).or_default().push(t);
-                    }
-                }
+                out.owners.entry(b).or_default().push(t);
             }
         }
         out
@@ -156,6 +154,67 @@ impl Tasks {
         body.and_then(|b| self.owners.get(&b))
             .map_or(&[], |v| v.as_slice())
     }
+}
+
+/// Bodies that create channels or semaphores, or send, receive or acquire on followed
+/// handles: the only bodies whose task matters.
+fn relevant_bodies(ix: &Index<'_>, flow: &Flow) -> Vec<BodyId> {
+    let mut out = HashSet::new();
+    for (f, ff) in ix.facts.iter().enumerate() {
+        let file = FileId(f as u32);
+        for (i, call) in ff.calls.iter().enumerate() {
+            if matches!(
+                ix.call_targets[f][i],
+                CallTarget::Api(Api::ChannelCtor { .. } | Api::SemaphoreCtor)
+            ) {
+                out.extend(call.body);
+            }
+        }
+        for mc in &ff.method_calls {
+            let interesting = catalog::channel_method(&mc.method).is_some()
+                || catalog::is_acquire_method(&mc.method);
+            if interesting && !flow.eval(ix, file, mc.receiver).is_empty() {
+                out.extend(mc.body);
+            }
+        }
+        for l in &ff.fors {
+            if !crate::flow::receivers(&flow.eval(ix, file, l.iter)).is_empty() {
+                out.extend(l.body);
+            }
+        }
+    }
+    let mut v: Vec<BodyId> = out.into_iter().collect();
+    v.sort();
+    v
+}
+
+/// The bodies with no caller or parent that `body` is reached from (its entry points).
+fn entry_roots(
+    ix: &Index<'_>,
+    body: BodyId,
+    callers: &HashMap<BodyId, Vec<BodyId>>,
+) -> Vec<BodyId> {
+    let mut seen = HashSet::from([body]);
+    let mut stack = vec![body];
+    let mut tops = Vec::new();
+    while let Some(b) = stack.pop() {
+        match callers.get(&b) {
+            Some(cs) if !cs.is_empty() => {
+                for &c in cs {
+                    if seen.insert(c) {
+                        stack.push(c);
+                    }
+                }
+            }
+            _ => tops.push(b),
+        }
+    }
+    if tops.is_empty() {
+        // Only reached through recursion: its own function is the entry.
+        tops.extend(ix.enclosing_fn(body).or(Some(body)));
+    }
+    tops.sort();
+    tops
 }
 
 /// The bodies a spawn argument runs.
@@ -373,30 +432,22 @@ fn reach(
     v
 }
 
-/// Local functions that are called somewhere, and those called from inside a loop.
-fn call_sites(ix: &Index<'_>, flow: &Flow) -> (HashSet<BodyId>, HashSet<BodyId>) {
-    let (mut called, mut in_loop) = (HashSet::new(), HashSet::new());
+/// Local functions called from inside a loop somewhere.
+fn called_in_loop(ix: &Index<'_>, flow: &Flow) -> HashSet<BodyId> {
+    let mut in_loop = HashSet::new();
     for (f, ff) in ix.facts.iter().enumerate() {
         let file = FileId(f as u32);
         for (i, call) in ff.calls.iter().enumerate() {
-            if let CallTarget::LocalFn(t) = ix.call_targets[f][i] {
-                called.insert(t);
-                if call.in_loop {
-                    in_loop.insert(t);
-                }
+            if let (CallTarget::LocalFn(t), true) = (&ix.call_targets[f][i], call.in_loop) {
+                in_loop.insert(*t);
             }
         }
-        for mc in &ff.method_calls {
+        for mc in ff.method_calls.iter().filter(|m| m.in_loop) {
             let recv = flow.eval(ix, file, mc.receiver);
-            for t in flow.method_targets(ix, file, mc.body, mc.receiver, &mc.method, &recv) {
-                called.insert(t);
-                if mc.in_loop {
-                    in_loop.insert(t);
-                }
-            }
+            in_loop.extend(flow.method_targets(ix, file, mc.body, mc.receiver, &mc.method, &recv));
         }
     }
-    (called, in_loop)
+    in_loop
 }
 
 /// True when `body` runs once per iteration of some loop: it is a closure or async block

@@ -17,6 +17,8 @@
 //! - `BPCHECK_BENCH_MAX_FILES`: use at most this many files (default: all);
 //! - `BPCHECK_BENCH_ITERS`: timed iterations per side (default 5);
 //! - `BPCHECK_BENCH_ENFORCE=1`: exit with status 1 when analyzer/baseline < `MIN_RATIO`;
+//! - `BPCHECK_BENCH_PER_PACKAGE=1`: analyze one `Roots::Files` crate per package (files grouped
+//!   by their nearest `Cargo.toml`) instead of the whole corpus as one crate;
 //! - `BPCHECK_BENCH_ONLY=baseline|analyzer`: time only that side (no ratio), e.g. under a
 //!   profiler, so its samples are not mixed with the other side's.
 
@@ -52,11 +54,16 @@ fn main() -> ExitCode {
         rayon::current_num_threads(),
     );
 
-    let input = [CrateInput {
-        name: "corpus".to_string(),
-        roots: Roots::Files(files.clone()),
-        extern_renames: HashMap::new(),
-    }];
+    let input = if std::env::var("BPCHECK_BENCH_PER_PACKAGE").is_ok_and(|v| v == "1") {
+        per_package(&files)
+    } else {
+        vec![CrateInput {
+            name: "corpus".to_string(),
+            roots: Roots::Files(files.clone()),
+            extern_renames: HashMap::new(),
+        }]
+    };
+    println!("  analyzed as {} crate(s) of loose files", input.len());
     let config = Config::default();
 
     let only = std::env::var("BPCHECK_BENCH_ONLY").unwrap_or_default();
@@ -161,6 +168,47 @@ fn corpus_dir() -> PathBuf {
         .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo")))
         .unwrap_or_else(|| PathBuf::from(".cargo"));
     cargo_home.join("registry").join("src")
+}
+
+/// One `Roots::Files` crate per package: files grouped by the nearest directory above them
+/// that holds a `Cargo.toml` (files under none form one more crate).
+fn per_package(files: &[PathBuf]) -> Vec<CrateInput> {
+    let mut owner: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
+    let mut groups: Vec<(Option<PathBuf>, Vec<PathBuf>)> = Vec::new();
+    let mut index: HashMap<Option<PathBuf>, usize> = HashMap::new();
+    for f in files {
+        let dir = f.parent().unwrap_or(Path::new("")).to_path_buf();
+        let pkg = package_of(&dir, &mut owner);
+        let i = *index.entry(pkg.clone()).or_insert_with(|| {
+            groups.push((pkg, Vec::new()));
+            groups.len() - 1
+        });
+        groups[i].1.push(f.clone());
+    }
+    groups
+        .into_iter()
+        .map(|(pkg, files)| CrateInput {
+            name: pkg
+                .as_deref()
+                .and_then(Path::file_name)
+                .map_or("(no package)".into(), |n| n.to_string_lossy().into_owned()),
+            roots: Roots::Files(files),
+            extern_renames: HashMap::new(),
+        })
+        .collect()
+}
+
+fn package_of(dir: &Path, memo: &mut HashMap<PathBuf, Option<PathBuf>>) -> Option<PathBuf> {
+    if let Some(p) = memo.get(dir) {
+        return p.clone();
+    }
+    let p = if dir.join("Cargo.toml").is_file() {
+        Some(dir.to_path_buf())
+    } else {
+        dir.parent().and_then(|up| package_of(up, memo))
+    };
+    memo.insert(dir.to_path_buf(), p.clone());
+    p
 }
 
 fn env_usize(name: &str) -> Option<usize> {

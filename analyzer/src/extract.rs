@@ -143,6 +143,7 @@ impl Extractor {
             range,
             in_loop: self.cur_loop.is_some(),
             params: Vec::new(),
+            param_types: Vec::new(),
             returns: Vec::new(),
         });
         let saved = (self.body, self.cur_loop);
@@ -175,6 +176,14 @@ impl Extractor {
         }
         let (_, saved) = self.enter_body(BodyKind::Fn { name, self_ty }, span);
         self.facts.bodies[id.idx as usize].params = fn_params(sig);
+        self.facts.bodies[id.idx as usize].param_types = sig
+            .inputs
+            .iter()
+            .map(|a| match a {
+                syn::FnArg::Receiver(_) => None,
+                syn::FnArg::Typed(t) => named_type(&t.ty),
+            })
+            .collect();
         if let Some(ret) = self.block_value(block) {
             self.facts.bodies[id.idx as usize].returns.push(ret);
         }
@@ -598,6 +607,29 @@ fn fn_params(sig: &syn::Signature) -> Vec<PatFact> {
             syn::FnArg::Typed(t) => pat_fact(&t.pat),
         })
         .collect()
+}
+
+/// The name of a declared type, through references and the wrappers that share a value
+/// (`&T`, `&mut T`, `Arc<T>`, `Rc<T>`, `Box<T>`, `Mutex<T>`): `T`'s last path segment.
+fn named_type(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Reference(r) => named_type(&r.elem),
+        syn::Type::Paren(p) => named_type(&p.elem),
+        syn::Type::Group(g) => named_type(&g.elem),
+        syn::Type::Path(p) if p.qself.is_none() => {
+            let last = p.path.segments.last()?;
+            let name = last.ident.to_string();
+            if matches!(name.as_str(), "Arc" | "Rc" | "Box" | "Mutex" | "RwLock") {
+                if let syn::PathArguments::AngleBracketed(args) = &last.arguments {
+                    if let Some(syn::GenericArgument::Type(inner)) = args.args.first() {
+                        return named_type(inner);
+                    }
+                }
+            }
+            Some(name)
+        }
+        _ => None,
+    }
 }
 
 /// Removes parentheses, references and casts that do not change what an expression is.

@@ -106,6 +106,8 @@ pub struct BodyFact {
     pub in_loop: bool,
     /// Parameter patterns in order; a method's `self` is `Bind("self")`.
     pub params: Vec<PatFact>,
+    /// The declared type of each parameter, by name (`&Conn`, `Arc<Conn>` -> `Conn`).
+    pub param_types: Vec<Option<String>>,
     /// Returned values: the tail expression and every `return e`.
     pub returns: Vec<ExprId>,
 }

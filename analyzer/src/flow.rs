@@ -52,8 +52,6 @@ pub struct Flow {
     pub chan_of_call: HashMap<(FileId, u32), ChanIdx>,
     /// Per file: call index -> semaphore created there.
     pub sem_of_call: HashMap<(FileId, u32), u32>,
-    /// Field names -> types that have a stored field of that name.
-    field_types: HashMap<String, Vec<String>>,
 }
 
 const MAX_ROUNDS: usize = 32;
@@ -138,12 +136,6 @@ impl Flow {
         if vals.is_empty() {
             return false;
         }
-        if let Slot::Field(ty, name) = &slot {
-            let types = self.field_types.entry(name.clone()).or_default();
-            if !types.contains(ty) {
-                types.push(ty.clone());
-            }
-        }
         merge(self.slots.entry(slot).or_default(), vals)
     }
 
@@ -223,6 +215,15 @@ impl Flow {
                     file,
                     idx: i as u32,
                 };
+                // Parameters declared with a local type hold a value of that type.
+                for (p, ty) in b.params.iter().zip(&b.param_types) {
+                    if let (PatFact::Bind(n), Some(ty)) = (p, ty) {
+                        if ix.local_types.contains(ty) {
+                            let v = Vals::from([(Val::Struct(ty.clone()), true)]);
+                            changed |= self.store(Slot::Var(id, n.clone()), v);
+                        }
+                    }
+                }
                 for r in &b.returns {
                     let v = self.eval(ix, file, *r);
                     changed |= self.store(Slot::Ret(id), v);
@@ -496,15 +497,7 @@ impl Flow {
                             }
                         }
                     }
-                    if out.is_empty() {
-                        // A field of a value of unknown type: any stored field of that name.
-                        for ty in self.field_types.get(name).into_iter().flatten() {
-                            merge(
-                                &mut out,
-                                uncertain(self.slot(&Slot::Field(ty.clone(), name.clone()))),
-                            );
-                        }
-                    }
+                    // A field of a value of unknown type is not guessed: it stays unknown.
                 } else {
                     for ty in types {
                         merge(&mut out, self.slot(&Slot::Field(ty, name.clone())));

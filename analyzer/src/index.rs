@@ -27,6 +27,8 @@ pub struct Index<'a> {
     pub methods: HashMap<String, Vec<BodyId>>,
     /// Methods by (impl type, name); trait default methods under `Self`.
     pub methods_of: HashMap<(String, String), Vec<BodyId>>,
+    /// Types with local `impl` methods or built with struct literals.
+    pub local_types: HashSet<String>,
     /// Names bound in each body (parameters, `let`, `for`).
     pub binds: HashMap<BodyId, HashSet<String>>,
     pub resolver: Resolver<'a>,
@@ -72,12 +74,22 @@ impl<'a> Index<'a> {
                 }
             }
         }
+        let mut local_types: HashSet<String> = methods_of.keys().map(|(t, _)| t.clone()).collect();
+        for ff in facts {
+            for e in &ff.exprs {
+                if let ExprFact::Struct { ty, .. } = e {
+                    local_types.insert(ty.clone());
+                }
+            }
+        }
+        local_types.remove("Self");
         let mut index = Index {
             facts,
             call_targets: Vec::new(),
             call_paths: Vec::new(),
             methods,
             methods_of,
+            local_types,
             binds,
             resolver,
         };

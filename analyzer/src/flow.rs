@@ -56,6 +56,7 @@ pub struct Flow {
 
 const MAX_ROUNDS: usize = 32;
 const MAX_TUPLE_DEPTH: usize = 3;
+const MAX_SLOT_VALUES: usize = 32;
 
 fn merge(into: &mut Vals, from: Vals) -> bool {
     let mut changed = false;
@@ -136,7 +137,26 @@ impl Flow {
         if vals.is_empty() {
             return false;
         }
-        merge(self.slots.entry(slot).or_default(), vals)
+        let into = self.slots.entry(slot).or_default();
+        let mut changed = false;
+        for (v, certain) in vals {
+            let full = into.len() >= MAX_SLOT_VALUES;
+            match into.get_mut(&v) {
+                Some(c) if certain && !*c => {
+                    *c = true;
+                    changed = true;
+                }
+                Some(_) => {}
+                // A slot that could hold anything stops growing: the analysis stays fast and
+                // what it misses is unknown, not guessed.
+                None if !full => {
+                    into.insert(v, certain);
+                    changed = true;
+                }
+                None => {}
+            }
+        }
+        changed
     }
 
     fn round(&mut self, ix: &Index<'_>) -> bool {
@@ -163,7 +183,7 @@ impl Flow {
             for (e, fact) in ff.exprs.iter().enumerate() {
                 if let ExprFact::Struct { ty, fields } = fact {
                     let body = ix.expr_body(file, ExprId(e as u32));
-                    let ty = self.struct_ty(ix, ty, body);
+                    let ty = self.struct_ty(ix, file, ty, body);
                     for (name, fe) in fields {
                         let v = self.eval(ix, file, *fe);
                         changed |= self.store(Slot::Field(ty.clone(), name.clone()), v);
@@ -218,8 +238,9 @@ impl Flow {
                 // Parameters declared with a local type hold a value of that type.
                 for (p, ty) in b.params.iter().zip(&b.param_types) {
                     if let (PatFact::Bind(n), Some(ty)) = (p, ty) {
-                        if ix.local_types.contains(ty) {
-                            let v = Vals::from([(Val::Struct(ty.clone()), true)]);
+                        let ty = ix.qualify(file, ty);
+                        if ix.local_types.contains(&ty) {
+                            let v = Vals::from([(Val::Struct(ty), true)]);
                             changed |= self.store(Slot::Var(id, n.clone()), v);
                         }
                     }
@@ -233,13 +254,13 @@ impl Flow {
         changed
     }
 
-    fn struct_ty(&self, ix: &Index<'_>, ty: &str, body: Option<BodyId>) -> String {
+    fn struct_ty(&self, ix: &Index<'_>, file: FileId, ty: &str, body: Option<BodyId>) -> String {
         if ty == "Self" {
             if let Some(t) = body.and_then(|b| ix.self_ty(b)) {
                 return t;
             }
         }
-        ty.to_string()
+        ix.qualify(file, ty)
     }
 
     /// Stores into the place an expression names: a local or a field.
@@ -361,7 +382,7 @@ impl Flow {
         if types.is_empty() {
             return Vec::new();
         }
-        types.push("Self".into());
+        types.push(ix.qualify(file, "Self"));
         let mut out = Vec::new();
         for t in types {
             out.extend(
@@ -514,7 +535,7 @@ impl Flow {
                 }
             }
             ExprFact::Struct { ty, .. } => {
-                out.insert(Val::Struct(self.struct_ty(ix, ty, body)), true);
+                out.insert(Val::Struct(self.struct_ty(ix, file, ty, body)), true);
             }
             ExprFact::Index(base) => out = uncertain(self.eval(ix, file, *base)),
             ExprFact::Either(alts) => {

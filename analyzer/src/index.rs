@@ -29,6 +29,8 @@ pub struct Index<'a> {
     pub methods_of: HashMap<(String, String), Vec<BodyId>>,
     /// Types with local `impl` methods or built with struct literals.
     pub local_types: HashSet<String>,
+    /// The crate of each file.
+    pub file_crate: &'a [usize],
     /// Names bound in each body (parameters, `let`, `for`).
     pub binds: HashMap<BodyId, HashSet<String>>,
     pub resolver: Resolver<'a>,
@@ -36,7 +38,7 @@ pub struct Index<'a> {
 
 impl<'a> Index<'a> {
     /// Resolves every call and indexes bodies.
-    pub fn build(facts: &'a [FileFacts], resolver: Resolver<'a>) -> Self {
+    pub fn build(facts: &'a [FileFacts], file_crate: &'a [usize], resolver: Resolver<'a>) -> Self {
         let mut methods: HashMap<String, Vec<BodyId>> = HashMap::new();
         let mut methods_of: HashMap<(String, String), Vec<BodyId>> = HashMap::new();
         let mut binds: HashMap<BodyId, HashSet<String>> = HashMap::new();
@@ -54,7 +56,7 @@ impl<'a> Index<'a> {
                 {
                     methods.entry(name.clone()).or_default().push(id);
                     methods_of
-                        .entry((ty.clone(), name.clone()))
+                        .entry((qualify(file_crate, file, ty), name.clone()))
                         .or_default()
                         .push(id);
                 }
@@ -75,14 +77,15 @@ impl<'a> Index<'a> {
             }
         }
         let mut local_types: HashSet<String> = methods_of.keys().map(|(t, _)| t.clone()).collect();
-        for ff in facts {
+        for (f, ff) in facts.iter().enumerate() {
+            let file = FileId(f as u32);
             for e in &ff.exprs {
                 if let ExprFact::Struct { ty, .. } = e {
-                    local_types.insert(ty.clone());
+                    local_types.insert(qualify(file_crate, file, ty));
                 }
             }
         }
-        local_types.remove("Self");
+        local_types.retain(|t| !t.ends_with("/Self"));
         let mut index = Index {
             facts,
             call_targets: Vec::new(),
@@ -90,6 +93,7 @@ impl<'a> Index<'a> {
             methods,
             methods_of,
             local_types,
+            file_crate,
             binds,
             resolver,
         };
@@ -139,7 +143,7 @@ impl<'a> Index<'a> {
                 None => return CallTarget::Unknown,
             }
         } else {
-            ty.clone()
+            self.qualify(callee.scope.file, ty)
         };
         let found = self
             .methods_of
@@ -173,9 +177,18 @@ impl<'a> Index<'a> {
         }
     }
 
-    /// The `impl` type of the method that contains `b` (through closures and async blocks).
+    /// The `impl` type of the method that contains `b` (through closures and async blocks),
+    /// qualified by crate (see [`Index::qualify`]).
     pub fn self_ty(&self, b: BodyId) -> Option<String> {
-        self.enclosing_fn(b).and_then(|f| self.fn_self_ty(f))
+        self.enclosing_fn(b)
+            .and_then(|f| self.fn_self_ty(f))
+            .map(|t| self.qualify(b.file, &t))
+    }
+
+    /// A type name as written in `file`, qualified by its crate: types of different crates
+    /// with the same name stay apart.
+    pub fn qualify(&self, file: FileId, name: &str) -> String {
+        qualify(self.file_crate, file, name)
     }
 
     /// The function (or item initializer) that contains `b`.
@@ -229,6 +242,10 @@ impl<'a> Index<'a> {
             }
         }
     }
+}
+
+fn qualify(file_crate: &[usize], file: FileId, name: &str) -> String {
+    format!("{}/{name}", file_crate.get(file.0 as usize).copied().unwrap_or(0))
 }
 
 /// Every name a pattern binds.

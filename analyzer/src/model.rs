@@ -149,7 +149,7 @@ impl Model {
     pub fn build(loaded: &Loaded, crates: &[CrateInput]) -> Model {
         let renames = crates.iter().map(|c| &c.extern_renames).collect();
         let resolver = Resolver::new(&loaded.facts, &loaded.file_crate, renames);
-        let ix = Index::build(&loaded.facts, resolver);
+        let ix = Index::build(&loaded.facts, &loaded.file_crate, resolver);
         let mut model = Model::default();
         let mut chan_of_call = HashMap::new();
         let mut sem_of_call = HashMap::new();

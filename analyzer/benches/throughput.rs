@@ -17,8 +17,8 @@
 //! - `BPCHECK_BENCH_MAX_FILES`: use at most this many files (default: all);
 //! - `BPCHECK_BENCH_ITERS`: timed iterations per side (default 5);
 //! - `BPCHECK_BENCH_ENFORCE=1`: exit with status 1 when analyzer/baseline < `MIN_RATIO`;
-//! - `BPCHECK_BENCH_PER_PACKAGE=1`: analyze one `Roots::Files` crate per package (files grouped
-//!   by their nearest `Cargo.toml`) instead of the whole corpus as one crate;
+//! - `BPCHECK_BENCH_ONE_CRATE=1`: analyze the whole corpus as one `Roots::Files` crate instead
+//!   of one crate per package (files grouped by their nearest `Cargo.toml`, the default);
 //! - `BPCHECK_BENCH_ONLY=baseline|analyzer`: time only that side (no ratio), e.g. under a
 //!   profiler, so its samples are not mixed with the other side's.
 
@@ -54,7 +54,8 @@ fn main() -> ExitCode {
         rayon::current_num_threads(),
     );
 
-    let input = if std::env::var("BPCHECK_BENCH_PER_PACKAGE").is_ok_and(|v| v == "1") {
+    // Real sources are analyzed crate by crate: one package directory, one crate.
+    let input = if !std::env::var("BPCHECK_BENCH_ONE_CRATE").is_ok_and(|v| v == "1") {
         per_package(&files)
     } else {
         vec![CrateInput {

@@ -37,7 +37,8 @@ pub type Vals = BTreeMap<Val, bool>;
 /// Where values are stored.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Slot {
-    Var(BodyId, String),
+    /// A local, interned (see [`Flow::var`]).
+    Var(u32),
     Field(String, String),
     Ret(BodyId),
     /// Values sent as messages on a channel (handles carried inside messages).
@@ -52,6 +53,11 @@ pub struct Flow {
     pub chan_of_call: HashMap<(FileId, u32), ChanIdx>,
     /// Per file: call index -> semaphore created there.
     pub sem_of_call: HashMap<(FileId, u32), u32>,
+    /// Interned locals: binding body -> name -> id.
+    vars: HashMap<BodyId, HashMap<String, u32>>,
+    var_count: u32,
+    /// Per file, per expression: the local a one-segment path names, resolved once.
+    expr_var: Vec<Vec<Option<u32>>>,
 }
 
 const MAX_ROUNDS: usize = 32;
@@ -125,12 +131,42 @@ impl Flow {
         if flow.chan_of_call.is_empty() && flow.sem_of_call.is_empty() {
             return flow;
         }
+        for (f, ff) in ix.facts.iter().enumerate() {
+            let file = FileId(f as u32);
+            let mut ids = Vec::with_capacity(ff.exprs.len());
+            for (e, fact) in ff.exprs.iter().enumerate() {
+                let id = match fact {
+                    ExprFact::Path(p) if p.segments.len() == 1 && !p.global => ix
+                        .binding_body(ix.expr_body(file, ExprId(e as u32)), &p.segments[0])
+                        .map(|b| flow.var(b, &p.segments[0])),
+                    _ => None,
+                };
+                ids.push(id);
+            }
+            flow.expr_var.push(ids);
+        }
         for _ in 0..MAX_ROUNDS {
             if !flow.round(ix) {
                 break;
             }
         }
         flow
+    }
+
+    /// The local a path expression names (none before the fixed point is computed).
+    fn local(&self, file: FileId, e: ExprId) -> Option<u32> {
+        *self.expr_var.get(file.0 as usize)?.get(e.0 as usize)?
+    }
+
+    /// The id of local `name` bound in `body`.
+    fn var(&mut self, body: BodyId, name: &str) -> u32 {
+        let names = self.vars.entry(body).or_default();
+        if let Some(id) = names.get(name) {
+            return *id;
+        }
+        self.var_count += 1;
+        names.insert(name.to_string(), self.var_count - 1);
+        self.var_count - 1
     }
 
     fn store(&mut self, slot: Slot, vals: Vals) -> bool {
@@ -241,7 +277,8 @@ impl Flow {
                         let ty = ix.qualify(file, ty);
                         if ix.local_types.contains(&ty) {
                             let v = Vals::from([(Val::Struct(ty), true)]);
-                            changed |= self.store(Slot::Var(id, n.clone()), v);
+                            let var = self.var(id, n);
+                            changed |= self.store(Slot::Var(var), v);
                         }
                     }
                 }
@@ -265,11 +302,10 @@ impl Flow {
 
     /// Stores into the place an expression names: a local or a field.
     fn store_place(&mut self, ix: &Index<'_>, file: FileId, place: ExprId, v: Vals) -> bool {
-        let body = ix.expr_body(file, place);
         match ix.expr(file, place) {
             ExprFact::Path(p) if p.segments.len() == 1 && !p.global => {
-                match ix.binding_body(body, &p.segments[0]) {
-                    Some(b) => self.store(Slot::Var(b, p.segments[0].clone()), v),
+                match self.local(file, place) {
+                    Some(var) => self.store(Slot::Var(var), v),
                     None => false,
                 }
             }
@@ -319,7 +355,10 @@ impl Flow {
             return false;
         }
         match pat {
-            PatFact::Bind(n) => self.store(Slot::Var(body, n.clone()), v),
+            PatFact::Bind(n) => {
+                let var = self.var(body, n);
+                self.store(Slot::Var(var), v)
+            }
             PatFact::Wrapped(p) => self.bind(p, v, Some(body)),
             PatFact::Tuple(ps) => {
                 let mut changed = false;
@@ -403,8 +442,10 @@ impl Flow {
         let body = ix.expr_body(file, e);
         match ix.expr(file, e) {
             ExprFact::Path(p) if p.segments.len() == 1 && !p.global => {
-                if let Some(b) = ix.binding_body(body, &p.segments[0]) {
-                    out = self.slot(&Slot::Var(b, p.segments[0].clone()));
+                if let Some(var) = self.local(file, e) {
+                    if let Some(v) = self.slots.get(&Slot::Var(var)) {
+                        out = v.clone();
+                    }
                 }
             }
             ExprFact::Call(i) => {

@@ -245,7 +245,10 @@ impl<'a> Index<'a> {
 }
 
 fn qualify(file_crate: &[usize], file: FileId, name: &str) -> String {
-    format!("{}/{name}", file_crate.get(file.0 as usize).copied().unwrap_or(0))
+    format!(
+        "{}/{name}",
+        file_crate.get(file.0 as usize).copied().unwrap_or(0)
+    )
 }
 
 /// Every name a pattern binds.

@@ -58,6 +58,8 @@ pub struct Flow {
     var_count: u32,
     /// Per file, per expression: the local a one-segment path names, resolved once.
     expr_var: Vec<Vec<Option<u32>>>,
+    /// Crates that create a channel or semaphore: the only ones values flow in.
+    active: std::collections::HashSet<usize>,
 }
 
 const MAX_ROUNDS: usize = 32;
@@ -131,8 +133,20 @@ impl Flow {
         if flow.chan_of_call.is_empty() && flow.sem_of_call.is_empty() {
             return flow;
         }
+        // Handles never cross crates (calls into other crates are not followed), so only
+        // crates that create a channel or semaphore take part.
+        flow.active = flow
+            .chan_of_call
+            .keys()
+            .chain(flow.sem_of_call.keys())
+            .map(|(file, _)| ix.file_crate.get(file.0 as usize).copied().unwrap_or(0))
+            .collect();
         for (f, ff) in ix.facts.iter().enumerate() {
             let file = FileId(f as u32);
+            if !flow.is_active(ix, file) {
+                flow.expr_var.push(Vec::new());
+                continue;
+            }
             let mut ids = Vec::with_capacity(ff.exprs.len());
             for (e, fact) in ff.exprs.iter().enumerate() {
                 let id = match fact {
@@ -151,6 +165,11 @@ impl Flow {
             }
         }
         flow
+    }
+
+    fn is_active(&self, ix: &Index<'_>, file: FileId) -> bool {
+        self.active
+            .contains(&ix.file_crate.get(file.0 as usize).copied().unwrap_or(0))
     }
 
     /// The local a path expression names (none before the fixed point is computed).
@@ -199,6 +218,9 @@ impl Flow {
         let mut changed = false;
         for (f, ff) in ix.facts.iter().enumerate() {
             let file = FileId(f as u32);
+            if !self.is_active(ix, file) {
+                continue;
+            }
             for l in &ff.lets {
                 let v = self.eval(ix, file, l.init);
                 changed |= self.bind(&l.pat, v, l.body);

@@ -7,7 +7,8 @@ use crate::catalog::{self, Api, ChannelMethod};
 use crate::facts::{BodyId, ExprFact, ExprId, PatFact};
 use crate::index::{CallTarget, Index};
 use crate::source::FileId;
-use std::collections::{BTreeMap, HashMap};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 
 /// Index of a channel creation in [`crate::model::Model::channels`].
 pub type ChanIdx = u32;
@@ -45,6 +46,20 @@ pub enum Slot {
     Msg(ChanIdx),
 }
 
+/// A unit of work of the fixed point: one fact of a file.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+enum Unit {
+    Let(u32),
+    For(u32),
+    Assign(u32),
+    /// A struct literal expression.
+    Struct(u32),
+    Call(u32),
+    Method(u32),
+    /// A body's typed parameters and returned values.
+    Body(u32),
+}
+
 /// The fixed point.
 #[derive(Default, Debug)]
 pub struct Flow {
@@ -59,9 +74,15 @@ pub struct Flow {
     /// Per file, per expression: the local a one-segment path names, resolved once.
     expr_var: Vec<Vec<Option<u32>>>,
     /// Crates that create a channel or semaphore: the only ones values flow in.
-    active: std::collections::HashSet<usize>,
+    active: HashSet<usize>,
+    /// Slots read by the unit being run.
+    reads: RefCell<Vec<Slot>>,
+    /// Slots changed by the unit being run.
+    written: Vec<Slot>,
 }
 
+/// How many times, on average, a unit may run before the solver stops (a safety net: values
+/// only grow and slots are capped, so it converges long before).
 const MAX_ROUNDS: usize = 32;
 const MAX_TUPLE_DEPTH: usize = 3;
 const MAX_SLOT_VALUES: usize = 32;
@@ -159,11 +180,7 @@ impl Flow {
             }
             flow.expr_var.push(ids);
         }
-        for _ in 0..MAX_ROUNDS {
-            if !flow.round(ix) {
-                break;
-            }
-        }
+        flow.solve(ix);
         flow
     }
 
@@ -192,7 +209,7 @@ impl Flow {
         if vals.is_empty() {
             return false;
         }
-        let into = self.slots.entry(slot).or_default();
+        let into = self.slots.entry(slot.clone()).or_default();
         let mut changed = false;
         for (v, certain) in vals {
             let full = into.len() >= MAX_SLOT_VALUES;
@@ -211,53 +228,113 @@ impl Flow {
                 None => {}
             }
         }
+        if changed {
+            self.written.push(slot);
+        }
         changed
     }
 
-    fn round(&mut self, ix: &Index<'_>) -> bool {
-        let mut changed = false;
-        for (f, ff) in ix.facts.iter().enumerate() {
+    /// Every unit of work of one file.
+    fn units<'i>(ix: &'i Index<'_>, file: FileId) -> impl Iterator<Item = (FileId, Unit)> + 'i {
+        let ff = &ix.facts[file.0 as usize];
+        let n = |len: usize| 0..len as u32;
+        let structs = ff
+            .exprs
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| matches!(e, ExprFact::Struct { .. }))
+            .map(|(i, _)| Unit::Struct(i as u32));
+        n(ff.lets.len())
+            .map(Unit::Let)
+            .chain(n(ff.fors.len()).map(Unit::For))
+            .chain(n(ff.assigns.len()).map(Unit::Assign))
+            .chain(structs)
+            .chain(n(ff.calls.len()).map(Unit::Call))
+            .chain(n(ff.method_calls.len()).map(Unit::Method))
+            .chain(n(ff.bodies.len()).map(Unit::Body))
+            .map(move |u| (file, u))
+    }
+
+    /// Runs units until no slot changes: a unit runs again only when a slot it read changed.
+    fn solve(&mut self, ix: &Index<'_>) {
+        let mut queue: VecDeque<(FileId, Unit)> = VecDeque::new();
+        for f in 0..ix.facts.len() {
             let file = FileId(f as u32);
-            if !self.is_active(ix, file) {
-                continue;
+            if self.is_active(ix, file) {
+                queue.extend(Self::units(ix, file));
             }
-            for l in &ff.lets {
+        }
+        let mut queued: HashSet<(FileId, Unit)> = queue.iter().copied().collect();
+        let mut deps: HashMap<Slot, HashSet<(FileId, Unit)>> = HashMap::new();
+        let mut budget = queue.len().saturating_mul(MAX_ROUNDS);
+        while let Some(u) = queue.pop_front() {
+            queued.remove(&u);
+            if budget == 0 {
+                break;
+            }
+            budget -= 1;
+            self.reads.borrow_mut().clear();
+            self.run(ix, u.0, u.1);
+            for s in self.reads.take() {
+                deps.entry(s).or_default().insert(u);
+            }
+            for s in std::mem::take(&mut self.written) {
+                for &d in deps.get(&s).into_iter().flatten() {
+                    if queued.insert(d) {
+                        queue.push_back(d);
+                    }
+                }
+            }
+        }
+    }
+
+    /// One unit: evaluates its expressions and stores what they hold.
+    fn run(&mut self, ix: &Index<'_>, file: FileId, unit: Unit) {
+        let f = file.0 as usize;
+        let ff = &ix.facts[f];
+        match unit {
+            Unit::Let(i) => {
+                let l = &ff.lets[i as usize];
                 let v = self.eval(ix, file, l.init);
-                changed |= self.bind(&l.pat, v, l.body);
+                self.bind(&l.pat, v, l.body);
             }
-            for l in &ff.fors {
+            Unit::For(i) => {
+                let l = &ff.fors[i as usize];
                 let v = self.eval(ix, file, l.iter);
                 // Iterating a receiver yields its messages; a collection, its elements.
                 for (c, _) in receivers(&v) {
                     let msgs = self.slot(&Slot::Msg(c));
-                    changed |= self.bind(&l.pat, msgs, l.body);
+                    self.bind(&l.pat, msgs, l.body);
                 }
-                changed |= self.bind(&l.pat, v, l.body);
+                self.bind(&l.pat, v, l.body);
             }
-            for a in &ff.assigns {
+            Unit::Assign(i) => {
+                let a = &ff.assigns[i as usize];
                 let v = self.eval(ix, file, a.value);
-                changed |= self.store_place(ix, file, a.place, v);
+                self.store_place(ix, file, a.place, v);
             }
-            for (e, fact) in ff.exprs.iter().enumerate() {
-                if let ExprFact::Struct { ty, fields } = fact {
-                    let body = ix.expr_body(file, ExprId(e as u32));
+            Unit::Struct(e) => {
+                if let ExprFact::Struct { ty, fields } = &ff.exprs[e as usize] {
+                    let body = ix.expr_body(file, ExprId(e));
                     let ty = self.struct_ty(ix, file, ty, body);
                     for (name, fe) in fields {
                         let v = self.eval(ix, file, *fe);
-                        changed |= self.store(Slot::Field(ty.clone(), name.clone()), v);
+                        self.store(Slot::Field(ty.clone(), name.clone()), v);
                     }
                 }
             }
-            for (i, call) in ff.calls.iter().enumerate() {
-                if let CallTarget::LocalFn(callee) = ix.call_targets[f][i] {
+            Unit::Call(i) => {
+                let call = &ff.calls[i as usize];
+                if let CallTarget::LocalFn(callee) = ix.call_targets[f][i as usize] {
                     let params = &ix.body(callee).params;
                     for (p, a) in params.iter().zip(&call.args) {
                         let v = self.eval(ix, file, *a);
-                        changed |= self.bind(p, v, Some(callee));
+                        self.bind(p, v, Some(callee));
                     }
                 }
             }
-            for mc in &ff.method_calls {
+            Unit::Method(i) => {
+                let mc = &ff.method_calls[i as usize];
                 let recv = self.eval(ix, file, mc.receiver);
                 if let (Some(ChannelMethod::Send { .. }), Some(arg)) =
                     (catalog::channel_method(&mc.method), mc.args.first())
@@ -265,7 +342,7 @@ impl Flow {
                     let msg = self.eval(ix, file, *arg);
                     for v in recv.keys() {
                         if let Val::Tx(c) = v {
-                            changed |= self.store(Slot::Msg(*c), msg.clone());
+                            self.store(Slot::Msg(*c), msg.clone());
                         }
                     }
                 }
@@ -274,25 +351,23 @@ impl Flow {
                 for t in &targets {
                     let params = &ix.body(*t).params;
                     if let Some(p) = params.first() {
-                        changed |= self.bind(p, recv.clone(), Some(*t));
+                        self.bind(p, recv.clone(), Some(*t));
                     }
                     for (p, a) in params.iter().skip(1).zip(&mc.args) {
                         let v = self.eval(ix, file, *a);
-                        changed |= self.bind(p, v, Some(*t));
+                        self.bind(p, v, Some(*t));
                     }
                 }
                 if targets.is_empty() && catalog::is_insert_method(&mc.method) {
                     if let Some(a) = mc.args.last() {
                         let v = uncertain(self.eval(ix, file, *a));
-                        changed |= self.store_place(ix, file, mc.receiver, v);
+                        self.store_place(ix, file, mc.receiver, v);
                     }
                 }
             }
-            for (i, b) in ff.bodies.iter().enumerate() {
-                let id = BodyId {
-                    file,
-                    idx: i as u32,
-                };
+            Unit::Body(i) => {
+                let b = &ff.bodies[i as usize];
+                let id = BodyId { file, idx: i };
                 // Parameters declared with a local type hold a value of that type.
                 for (p, ty) in b.params.iter().zip(&b.param_types) {
                     if let (PatFact::Bind(n), Some(ty)) = (p, ty) {
@@ -300,17 +375,16 @@ impl Flow {
                         if ix.local_types.contains(&ty) {
                             let v = Vals::from([(Val::Struct(ty), true)]);
                             let var = self.var(id, n);
-                            changed |= self.store(Slot::Var(var), v);
+                            self.store(Slot::Var(var), v);
                         }
                     }
                 }
                 for r in &b.returns {
                     let v = self.eval(ix, file, *r);
-                    changed |= self.store(Slot::Ret(id), v);
+                    self.store(Slot::Ret(id), v);
                 }
             }
         }
-        changed
     }
 
     fn struct_ty(&self, ix: &Index<'_>, file: FileId, ty: &str, body: Option<BodyId>) -> String {
@@ -409,8 +483,9 @@ impl Flow {
         }
     }
 
-    /// The values in a slot.
+    /// The values in a slot (recorded as read by the unit being run).
     pub fn slot(&self, s: &Slot) -> Vals {
+        self.reads.borrow_mut().push(s.clone());
         self.slots.get(s).cloned().unwrap_or_default()
     }
 
@@ -465,9 +540,7 @@ impl Flow {
         match ix.expr(file, e) {
             ExprFact::Path(p) if p.segments.len() == 1 && !p.global => {
                 if let Some(var) = self.local(file, e) {
-                    if let Some(v) = self.slots.get(&Slot::Var(var)) {
-                        out = v.clone();
-                    }
+                    out = self.slot(&Slot::Var(var));
                 }
             }
             ExprFact::Call(i) => {

@@ -209,9 +209,8 @@ impl Extractor {
         ExprId(self.facts.exprs.len() as u32 - 1)
     }
 
-    fn other(&mut self, e: &syn::Expr) -> ExprId {
-        let r = self.range(e.span());
-        self.push_expr(ExprFact::Other(r))
+    fn other(&mut self) -> ExprId {
+        self.push_expr(ExprFact::Other)
     }
 
     /// Records an expression's shape, visiting everything inside it exactly once.
@@ -227,7 +226,7 @@ impl Extractor {
                 ..
             }) => match i.base10_parse::<u64>() {
                 Ok(v) => self.push_expr(ExprFact::Int(v)),
-                Err(_) => self.other(e),
+                Err(_) => self.other(),
             },
             E::Path(p) if p.qself.is_none() => {
                 let p = self.path_ref(&p.path);
@@ -245,7 +244,7 @@ impl Extractor {
             }) => self.expr(expr),
             E::Cast(c) => self.expr(&c.expr),
             E::Closure(c) => {
-                let (id, saved) = self.enter_body(BodyKind::Closure, c.span());
+                let (id, saved) = self.enter_body(BodyKind::Closure, c.or1_token.span);
                 self.facts.bodies[id.idx as usize].params = c.inputs.iter().map(pat_fact).collect();
                 let ret = self.expr(&c.body);
                 self.facts.bodies[id.idx as usize].returns.push(ret);
@@ -253,7 +252,7 @@ impl Extractor {
                 self.push_expr(ExprFact::Body(id))
             }
             E::Async(a) => {
-                let (id, saved) = self.enter_body(BodyKind::AsyncBlock, a.span());
+                let (id, saved) = self.enter_body(BodyKind::AsyncBlock, a.async_token.span);
                 if let Some(ret) = self.block_value(&a.block) {
                     self.facts.bodies[id.idx as usize].returns.push(ret);
                 }
@@ -264,7 +263,16 @@ impl Extractor {
                 syn::Expr::Path(p) if p.qself.is_none() => {
                     let callee = self.path_ref(&p.path);
                     let args = c.args.iter().map(|a| self.expr(a)).collect();
-                    let range = self.range(c.span());
+                    // `Spanned::span` prints the whole call (closures included) to find its
+                    // end; the path's first token and the closing parenthesis are enough.
+                    let start = match &p.path.leading_colon {
+                        Some(c) => c.spans[0],
+                        None => p.path.segments[0].ident.span(),
+                    };
+                    let range = FileRange {
+                        end: self.range(c.paren_token.span.close()).end,
+                        ..self.range(start)
+                    };
                     self.facts.calls.push(CallFact {
                         body: self.body,
                         callee,
@@ -280,7 +288,7 @@ impl Extractor {
                 }
                 _ => {
                     visit::visit_expr_call(self, c);
-                    self.other(e)
+                    self.other()
                 }
             },
             E::MethodCall(m) => {
@@ -289,7 +297,7 @@ impl Extractor {
                 let args = m.args.iter().map(|a| self.expr(a)).collect();
                 self.select_pos = select;
                 let range = FileRange {
-                    end: self.range(m.span()).end,
+                    end: self.range(m.paren_token.span.close()).end,
                     ..self.range(m.method.span())
                 };
                 self.facts.method_calls.push(MethodCallFact {
@@ -347,8 +355,8 @@ impl Extractor {
                 self.visit_expr(&i.index);
                 self.push_expr(ExprFact::Index(base))
             }
-            E::Block(b) => self.block_or_other(&b.block, e),
-            E::Unsafe(b) => self.block_or_other(&b.block, e),
+            E::Block(b) => self.block_or_other(&b.block),
+            E::Unsafe(b) => self.block_or_other(&b.block),
             E::If(i) => {
                 self.visit_expr(&i.cond);
                 let mut alts: Vec<ExprId> = self.block_value(&i.then_branch).into_iter().collect();
@@ -381,7 +389,7 @@ impl Extractor {
                     pat: pat_fact(&l.pat),
                     init,
                 });
-                self.other(e)
+                self.other()
             }
             E::Assign(a) => {
                 let place = self.expr(&a.left);
@@ -391,7 +399,7 @@ impl Extractor {
                     place,
                     value,
                 });
-                self.other(e)
+                self.other()
             }
             E::Return(r) => {
                 if let Some(v) = &r.expr {
@@ -400,22 +408,25 @@ impl Extractor {
                         self.facts.bodies[b.idx as usize].returns.push(id);
                     }
                 }
-                self.other(e)
+                self.other()
             }
             E::Loop(l) => {
                 self.in_loop(|x| x.visit_block(&l.body));
-                self.other(e)
+                self.other()
             }
             E::While(w) => {
                 self.in_loop(|x| {
                     x.visit_expr(&w.cond);
                     x.visit_block(&w.body);
                 });
-                self.other(e)
+                self.other()
             }
             E::ForLoop(f) => {
                 let iter = self.expr(&f.expr);
-                let range = self.range(f.expr.span());
+                let range = FileRange {
+                    end: self.range(f.in_token.span).end,
+                    ..self.range(f.for_token.span)
+                };
                 let idx = self.facts.fors.len();
                 self.facts.fors.push(ForFact {
                     body: self.body,
@@ -425,23 +436,23 @@ impl Extractor {
                     loop_id: 0,
                 });
                 self.facts.fors[idx].loop_id = self.in_loop(|x| x.visit_block(&f.body));
-                self.other(e)
+                self.other()
             }
             E::Macro(m) => {
                 self.visit_macro(&m.mac);
-                self.other(e)
+                self.other()
             }
             _ => {
                 visit::visit_expr(self, e);
-                self.other(e)
+                self.other()
             }
         }
     }
 
-    fn block_or_other(&mut self, b: &syn::Block, e: &syn::Expr) -> ExprId {
+    fn block_or_other(&mut self, b: &syn::Block) -> ExprId {
         match self.block_value(b) {
             Some(id) => id,
-            None => self.other(e),
+            None => self.other(),
         }
     }
 
@@ -485,7 +496,15 @@ impl Extractor {
         let Ok(parsed) = m.parse_body_with(parse_select) else {
             return false;
         };
-        let range = self.range(m.span());
+        let range = FileRange {
+            end: self.range(m.delimiter.span().close()).end,
+            ..self.range(
+                m.path
+                    .segments
+                    .first()
+                    .map_or(m.bang_token.span, |s| s.ident.span()),
+            )
+        };
         let select = self.facts.selects.len() as u32;
         self.facts.selects.push(SelectFact {
             body: self.body,
@@ -798,7 +817,7 @@ impl<'ast> Visit<'ast> for Extractor {
     }
 
     fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
-        self.fn_body(&f.sig, None, f.span(), &f.block);
+        self.fn_body(&f.sig, None, f.sig.ident.span(), &f.block);
     }
 
     fn visit_item_impl(&mut self, i: &'ast syn::ItemImpl) {
@@ -806,7 +825,7 @@ impl<'ast> Visit<'ast> for Extractor {
         for item in &i.items {
             match item {
                 syn::ImplItem::Fn(f) => {
-                    self.fn_body(&f.sig, Some(self_ty.clone()), f.span(), &f.block)
+                    self.fn_body(&f.sig, Some(self_ty.clone()), f.sig.ident.span(), &f.block)
                 }
                 syn::ImplItem::Const(c) => self.visit_expr(&c.expr),
                 syn::ImplItem::Macro(m) => self.visit_macro(&m.mac),
@@ -817,7 +836,7 @@ impl<'ast> Visit<'ast> for Extractor {
 
     fn visit_trait_item_fn(&mut self, f: &'ast syn::TraitItemFn) {
         if let Some(block) = &f.default {
-            self.fn_body(&f.sig, Some("Self".into()), f.span(), block);
+            self.fn_body(&f.sig, Some("Self".into()), f.sig.ident.span(), block);
         }
     }
 
@@ -826,7 +845,7 @@ impl<'ast> Visit<'ast> for Extractor {
             BodyKind::Init {
                 name: c.ident.to_string(),
             },
-            c.span(),
+            c.ident.span(),
         );
         self.visit_expr(&c.expr);
         self.leave_body(saved);
@@ -837,7 +856,7 @@ impl<'ast> Visit<'ast> for Extractor {
             BodyKind::Init {
                 name: s.ident.to_string(),
             },
-            s.span(),
+            s.ident.span(),
         );
         self.visit_expr(&s.expr);
         self.leave_body(saved);

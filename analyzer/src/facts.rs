@@ -144,8 +144,8 @@ pub enum ExprFact {
     Index(ExprId),
     /// `if`/`match`/block: any of these values.
     Either(Vec<ExprId>),
-    /// Something else, with its source range.
-    Other(FileRange),
+    /// Something else.
+    Other,
 }
 
 /// A binding pattern.

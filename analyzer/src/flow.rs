@@ -679,7 +679,7 @@ impl Flow {
                     merge(&mut out, self.eval(ix, file, *a));
                 }
             }
-            ExprFact::Path(_) | ExprFact::Int(_) | ExprFact::Body(_) | ExprFact::Other(_) => {}
+            ExprFact::Path(_) | ExprFact::Int(_) | ExprFact::Body(_) | ExprFact::Other => {}
         }
         out
     }

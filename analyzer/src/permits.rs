@@ -178,7 +178,7 @@ fn expr_mentions(ix: &Index<'_>, file: FileId, e: ExprId, name: &str) -> bool {
         ExprFact::Field { base, .. } | ExprFact::Index(base) => {
             expr_mentions(ix, file, *base, name)
         }
-        ExprFact::Int(_) | ExprFact::Other(_) => false,
+        ExprFact::Int(_) | ExprFact::Other => false,
     }
 }
 

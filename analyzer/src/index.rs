@@ -5,6 +5,7 @@ use crate::catalog::{self, Api};
 use crate::facts::{BodyFact, BodyId, BodyKind, ExprFact, ExprId, FileFacts, ItemKind, PatFact};
 use crate::resolve::{Res, Resolver};
 use crate::source::FileId;
+use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 
 /// What a path call resolves to.
@@ -97,23 +98,22 @@ impl<'a> Index<'a> {
             binds,
             resolver,
         };
-        for (f, ff) in facts.iter().enumerate() {
-            let mut targets = Vec::with_capacity(ff.calls.len());
-            let mut paths = Vec::with_capacity(ff.calls.len());
-            for call in &ff.calls {
-                let (t, p) = index.resolve_call(FileId(f as u32), &call.callee, call.body);
-                targets.push(t);
-                paths.push(p);
-            }
-            index.call_targets.push(targets);
-            index.call_paths.push(paths);
-        }
+        // Resolution only reads: files in parallel.
+        let resolved: Vec<(Vec<CallTarget>, Vec<Option<String>>)> = facts
+            .par_iter()
+            .map(|ff| {
+                ff.calls
+                    .iter()
+                    .map(|c| index.resolve_call(&c.callee, c.body))
+                    .unzip()
+            })
+            .collect();
+        (index.call_targets, index.call_paths) = resolved.into_iter().unzip();
         index
     }
 
     fn resolve_call(
         &self,
-        _file: FileId,
         callee: &crate::facts::PathRef,
         body: Option<BodyId>,
     ) -> (CallTarget, Option<String>) {

@@ -190,6 +190,14 @@ impl Extractor {
         self.leave_body(saved);
     }
 
+    /// The initializer of a `const` or `static` is a body of its own.
+    fn init_body(&mut self, ident: &syn::Ident, expr: &syn::Expr) {
+        let name = ident.to_string();
+        let (_, saved) = self.enter_body(BodyKind::Init { name }, ident.span());
+        self.visit_expr(expr);
+        self.leave_body(saved);
+    }
+
     /// Runs `f` inside a new loop; returns the loop's index.
     fn in_loop<F: FnOnce(&mut Self)>(&mut self, f: F) -> u32 {
         let id = self.facts.loops.len() as u32;
@@ -841,25 +849,11 @@ impl<'ast> Visit<'ast> for Extractor {
     }
 
     fn visit_item_const(&mut self, c: &'ast syn::ItemConst) {
-        let (_, saved) = self.enter_body(
-            BodyKind::Init {
-                name: c.ident.to_string(),
-            },
-            c.ident.span(),
-        );
-        self.visit_expr(&c.expr);
-        self.leave_body(saved);
+        self.init_body(&c.ident, &c.expr);
     }
 
     fn visit_item_static(&mut self, s: &'ast syn::ItemStatic) {
-        let (_, saved) = self.enter_body(
-            BodyKind::Init {
-                name: s.ident.to_string(),
-            },
-            s.ident.span(),
-        );
-        self.visit_expr(&s.expr);
-        self.leave_body(saved);
+        self.init_body(&s.ident, &s.expr);
     }
 
     fn visit_item_macro(&mut self, m: &'ast syn::ItemMacro) {

@@ -258,24 +258,56 @@ fn param_index(ix: &Index<'_>, file: FileId, arg: ExprId) -> Option<(BodyId, usi
         .map(|i| (f, i))
 }
 
+/// What a path call spawns (its argument, and whether on a thread): a spawn API, or a local
+/// wrapper that spawns one of its parameters.
+fn spawned_by_call(
+    ix: &Index<'_>,
+    wrappers: &Wrappers,
+    f: usize,
+    i: usize,
+) -> Option<(ExprId, bool)> {
+    let call = &ix.facts[f].calls[i];
+    match &ix.call_targets[f][i] {
+        CallTarget::Api(Api::Spawn(kind)) => call
+            .args
+            .first()
+            .map(|a| (*a, *kind == catalog::SpawnKind::Thread)),
+        CallTarget::LocalFn(callee) => wrappers
+            .iter()
+            .find(|((b, _), _)| b == callee)
+            .and_then(|((_, k), th)| call.args.get(*k).map(|a| (*a, *th))),
+        _ => None,
+    }
+}
+
+/// What a `.spawn(..)` method call spawns, unless the method is one of the crate's own.
+fn spawned_by_method(
+    ix: &Index<'_>,
+    flow: &Flow,
+    file: FileId,
+    mc: &crate::facts::MethodCallFact,
+) -> Option<(ExprId, bool)> {
+    if !catalog::is_spawn_method(&mc.method) {
+        return None;
+    }
+    let recv = flow.eval(ix, file, mc.receiver);
+    if !flow
+        .method_targets(ix, file, mc.body, mc.receiver, &mc.method, &recv)
+        .is_empty()
+    {
+        return None;
+    }
+    mc.args.first().map(|a| (*a, mc.method == "spawn_blocking"))
+}
+
 fn find_wrappers(ix: &Index<'_>, flow: &Flow) -> Wrappers {
     let mut w: Wrappers = HashMap::new();
     for _ in 0..8 {
         let before = w.len();
         for (f, ff) in ix.facts.iter().enumerate() {
             let file = FileId(f as u32);
-            for (i, call) in ff.calls.iter().enumerate() {
-                let spawned = match &ix.call_targets[f][i] {
-                    CallTarget::Api(Api::Spawn(kind)) => call
-                        .args
-                        .first()
-                        .map(|a| (*a, *kind == catalog::SpawnKind::Thread)),
-                    CallTarget::LocalFn(callee) => w
-                        .iter()
-                        .find(|((b, _), _)| b == callee)
-                        .and_then(|((_, k), th)| call.args.get(*k).map(|a| (*a, *th))),
-                    _ => None,
-                };
+            for i in 0..ff.calls.len() {
+                let spawned = spawned_by_call(ix, &w, f, i);
                 if let Some((arg, thread)) = spawned {
                     if let Some(key) = param_index(ix, file, arg) {
                         w.entry(key).or_insert(thread);
@@ -283,15 +315,9 @@ fn find_wrappers(ix: &Index<'_>, flow: &Flow) -> Wrappers {
                 }
             }
             for mc in &ff.method_calls {
-                if catalog::is_spawn_method(&mc.method) {
-                    let recv = flow.eval(ix, file, mc.receiver);
-                    if flow
-                        .method_targets(ix, file, mc.body, mc.receiver, &mc.method, &recv)
-                        .is_empty()
-                    {
-                        if let Some(key) = mc.args.first().and_then(|a| param_index(ix, file, *a)) {
-                            w.entry(key).or_insert(mc.method == "spawn_blocking");
-                        }
+                if let Some((arg, thread)) = spawned_by_method(ix, flow, file, mc) {
+                    if let Some(key) = param_index(ix, file, arg) {
+                        w.entry(key).or_insert(thread);
                     }
                 }
             }
@@ -307,75 +333,41 @@ fn spawn_sites(ix: &Index<'_>, flow: &Flow, wrappers: &Wrappers) -> Vec<SpawnSit
     let mut out = Vec::new();
     for (f, ff) in ix.facts.iter().enumerate() {
         let file = FileId(f as u32);
-        for (i, call) in ff.calls.iter().enumerate() {
-            let spawned = match &ix.call_targets[f][i] {
-                CallTarget::Api(Api::Spawn(kind)) => call
-                    .args
-                    .first()
-                    .map(|a| (*a, *kind == catalog::SpawnKind::Thread)),
-                CallTarget::LocalFn(callee) => wrappers
-                    .iter()
-                    .find(|((b, _), _)| b == callee)
-                    .and_then(|((_, k), th)| call.args.get(*k).map(|a| (*a, *th))),
-                _ => None,
-            };
-            if let Some((arg, thread)) = spawned {
-                let roots = spawned_roots(ix, flow, file, arg);
-                // A spawn of something not followed (a closure parameter) still spawns.
-                {
-                    out.push(SpawnSite {
-                        file,
-                        roots,
-                        range: call.range,
-                        arg,
-                        in_loop: call.in_loop,
-                        loop_id: call.loop_id,
-                        body: call.body,
-                        thread,
-                        awaited: call.awaited,
-                        receiver: None,
-                        tasks: Vec::new(),
-                        per_item: false,
-                        bound: None,
-                        loop_permits: Vec::new(),
-                    });
-                }
+        // A spawn of something not followed (a closure parameter) is still a spawn site.
+        let site = |arg: ExprId, thread: bool, range, in_loop, loop_id, body, awaited, receiver| {
+            SpawnSite {
+                file,
+                roots: spawned_roots(ix, flow, file, arg),
+                range,
+                arg,
+                in_loop,
+                loop_id,
+                body,
+                thread,
+                awaited,
+                receiver,
+                tasks: Vec::new(),
+                per_item: false,
+                bound: None,
+                loop_permits: Vec::new(),
+            }
+        };
+        for (i, c) in ff.calls.iter().enumerate() {
+            if let Some((arg, thread)) = spawned_by_call(ix, wrappers, f, i) {
+                out.push(site(
+                    arg, thread, c.range, c.in_loop, c.loop_id, c.body, c.awaited, None,
+                ));
             }
         }
-        for mc in &ff.method_calls {
-            if !catalog::is_spawn_method(&mc.method) {
-                continue;
-            }
-            let recv = flow.eval(ix, file, mc.receiver);
-            if !flow
-                .method_targets(ix, file, mc.body, mc.receiver, &mc.method, &recv)
-                .is_empty()
-            {
-                continue;
-            }
-            let Some(arg) = mc.args.first() else { continue };
-            let roots = spawned_roots(ix, flow, file, *arg);
-            {
-                let receiver = match ix.expr(file, mc.receiver) {
+        for m in &ff.method_calls {
+            if let Some((arg, thread)) = spawned_by_method(ix, flow, file, m) {
+                let receiver = match ix.expr(file, m.receiver) {
                     ExprFact::Path(p) if p.segments.len() == 1 => Some(p.segments[0].clone()),
                     _ => None,
                 };
-                out.push(SpawnSite {
-                    file,
-                    roots,
-                    range: mc.range,
-                    arg: *arg,
-                    in_loop: mc.in_loop,
-                    loop_id: mc.loop_id,
-                    body: mc.body,
-                    thread: mc.method == "spawn_blocking",
-                    awaited: mc.awaited,
-                    receiver,
-                    tasks: Vec::new(),
-                    per_item: false,
-                    bound: None,
-                    loop_permits: Vec::new(),
-                });
+                out.push(site(
+                    arg, thread, m.range, m.in_loop, m.loop_id, m.body, m.awaited, receiver,
+                ));
             }
         }
     }

@@ -202,13 +202,10 @@ pub fn canonicalize(path: &[String]) -> Vec<String> {
 
 /// The API at a canonical path.
 pub fn lookup(path: &[String]) -> Option<Api> {
-    let canonical = canonicalize(path);
-    APIS.iter().find_map(|(p, api)| {
-        let mut segs = p.split("::");
-        let same =
-            canonical.iter().all(|s| segs.next() == Some(s.as_str())) && segs.next().is_none();
-        same.then_some(*api)
-    })
+    static BY_PATH: std::sync::OnceLock<std::collections::HashMap<&'static str, Api>> =
+        std::sync::OnceLock::new();
+    let table = BY_PATH.get_or_init(|| APIS.iter().map(|(p, api)| (*p, *api)).collect());
+    table.get(canonicalize(path).join("::").as_str()).copied()
 }
 
 /// What a method call on a channel handle does, by method name.

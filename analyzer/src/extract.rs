@@ -896,6 +896,34 @@ impl<'ast> Visit<'ast> for Extractor {
         let handled = match name.as_str() {
             "select" => self.select_macro(m, false),
             "select_biased" => self.select_macro(m, true),
+            // Token templates and text: nothing that runs.
+            "quote"
+            | "quote_spanned"
+            | "parse_quote"
+            | "parse_quote_spanned"
+            | "format"
+            | "format_args"
+            | "print"
+            | "println"
+            | "eprint"
+            | "eprintln"
+            | "write"
+            | "writeln"
+            | "concat"
+            | "stringify"
+            | "include_str"
+            | "include_bytes"
+            | "env"
+            | "option_env"
+            | "compile_error"
+            | "cfg"
+            | "trace"
+            | "debug"
+            | "info"
+            | "warn"
+            | "error"
+            | "log"
+            | "macro_rules" => true,
             _ => false,
         };
         if handled {

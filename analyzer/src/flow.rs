@@ -518,7 +518,6 @@ impl Flow {
         if types.is_empty() {
             return Vec::new();
         }
-        types.push(ix.qualify(file, "Self"));
         let mut out = Vec::new();
         for t in types {
             out.extend(

@@ -100,10 +100,18 @@ pub fn analyze(crates: &[CrateInput], config: &Config) -> Analysis {
     }
     diagnostics.retain(|d| d.level != Level::Allow);
     sort_and_dedup(&mut diagnostics, &loaded.db);
+    let load::Loaded {
+        db,
+        facts,
+        file_crate,
+        ..
+    } = loaded;
+    // Freeing the facts of a large run takes a while and nothing waits for it.
+    rayon::spawn(move || drop(facts));
     Analysis {
         diagnostics,
-        file_crate: loaded.file_crate.clone(),
-        files: loaded.db,
+        file_crate,
+        files: db,
         model,
     }
 }

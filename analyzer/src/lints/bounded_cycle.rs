@@ -61,6 +61,9 @@ pub(crate) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let cycle = rotate(model, graph::resolved(model, &verdict.cycle));
+        if cycle.steps.is_empty() {
+            continue;
+        }
         let key: Vec<usize> = {
             let mut k: Vec<usize> = cycle.steps.iter().map(|s| s.send).collect();
             k.sort();

@@ -7,6 +7,7 @@ use crate::catalog::{self, Api, ChannelMethod};
 use crate::facts::{BodyId, ExprFact, ExprId, PatFact};
 use crate::index::{CallTarget, Index};
 use crate::source::FileId;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 
@@ -63,13 +64,13 @@ enum Unit {
 /// The fixed point.
 #[derive(Default, Debug)]
 pub struct Flow {
-    pub slots: HashMap<Slot, Vals>,
+    pub slots: FxHashMap<Slot, Vals>,
     /// Per file: call index -> channel created there.
     pub chan_of_call: HashMap<(FileId, u32), ChanIdx>,
     /// Per file: call index -> semaphore created there.
     pub sem_of_call: HashMap<(FileId, u32), u32>,
     /// Interned locals: binding body -> name -> id.
-    vars: HashMap<BodyId, HashMap<String, u32>>,
+    vars: FxHashMap<BodyId, FxHashMap<String, u32>>,
     var_count: u32,
     /// Per file, per expression: the local a one-segment path names, resolved once.
     expr_var: Vec<Vec<Option<u32>>>,
@@ -264,8 +265,8 @@ impl Flow {
                 queue.extend(Self::units(ix, file));
             }
         }
-        let mut queued: HashSet<(FileId, Unit)> = queue.iter().copied().collect();
-        let mut deps: HashMap<Slot, HashSet<(FileId, Unit)>> = HashMap::new();
+        let mut queued: FxHashSet<(FileId, Unit)> = queue.iter().copied().collect();
+        let mut deps: FxHashMap<Slot, FxHashSet<(FileId, Unit)>> = FxHashMap::default();
         let mut budget = queue.len().saturating_mul(MAX_ROUNDS);
         while let Some(u) = queue.pop_front() {
             queued.remove(&u);

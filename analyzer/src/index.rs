@@ -6,6 +6,7 @@ use crate::facts::{BodyFact, BodyId, BodyKind, ExprFact, ExprId, FileFacts, Item
 use crate::resolve::{Res, Resolver};
 use crate::source::FileId;
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use std::collections::{HashMap, HashSet};
 
 /// What a path call resolves to.
@@ -27,13 +28,13 @@ pub struct Index<'a> {
     /// Impl and trait methods by name.
     pub methods: HashMap<String, Vec<BodyId>>,
     /// Methods by (impl type, name); trait default methods under `Self`.
-    pub methods_of: HashMap<(String, String), Vec<BodyId>>,
+    pub methods_of: FxHashMap<(String, String), Vec<BodyId>>,
     /// Types with local `impl` methods or built with struct literals.
     pub local_types: HashSet<String>,
     /// The crate of each file.
     pub file_crate: &'a [usize],
     /// Names bound in each body (parameters, `let`, `for`).
-    pub binds: HashMap<BodyId, HashSet<String>>,
+    pub binds: FxHashMap<BodyId, HashSet<String>>,
     pub resolver: Resolver<'a>,
 }
 
@@ -41,8 +42,8 @@ impl<'a> Index<'a> {
     /// Resolves every call and indexes bodies.
     pub fn build(facts: &'a [FileFacts], file_crate: &'a [usize], resolver: Resolver<'a>) -> Self {
         let mut methods: HashMap<String, Vec<BodyId>> = HashMap::new();
-        let mut methods_of: HashMap<(String, String), Vec<BodyId>> = HashMap::new();
-        let mut binds: HashMap<BodyId, HashSet<String>> = HashMap::new();
+        let mut methods_of: FxHashMap<(String, String), Vec<BodyId>> = FxHashMap::default();
+        let mut binds: FxHashMap<BodyId, HashSet<String>> = FxHashMap::default();
         for (f, ff) in facts.iter().enumerate() {
             let file = FileId(f as u32);
             for (i, b) in ff.bodies.iter().enumerate() {

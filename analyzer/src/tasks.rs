@@ -8,7 +8,7 @@ use crate::facts::{BodyId, BodyKind, ExprFact, ExprId};
 use crate::flow::Flow;
 use crate::index::{CallTarget, Index};
 use crate::source::{FileId, FileRange};
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 /// Index of a task in [`crate::model::Model::tasks`].
 pub type TaskIdx = u32;
@@ -88,7 +88,7 @@ impl Tasks {
         let sites = spawn_sites(ix, flow, &wrappers);
         let called_in_loop = called_in_loop(ix, flow);
         let mut out = Tasks::default();
-        let mut roots: HashSet<BodyId> = HashSet::new();
+        let mut roots: HashSet<BodyId> = HashSet::default();
         for s in &sites {
             roots.extend(&s.roots);
         }
@@ -110,7 +110,7 @@ impl Tasks {
             }
         }
         // Entry tasks: outermost functions with bodies no spawned task reaches.
-        let mut reached: HashSet<BodyId> = HashSet::new();
+        let mut reached: HashSet<BodyId> = HashSet::default();
         for t in 0..out.tasks.len() {
             let root = out.tasks[t].root;
             for b in reach(root, &edges, &roots) {
@@ -121,13 +121,13 @@ impl Tasks {
         out.sites = sites;
         // Entry tasks: for each body with channel or permit traffic that no spawned task
         // runs, the outermost callers it is reached from (functions nothing calls).
-        let mut callers: HashMap<BodyId, Vec<BodyId>> = HashMap::new();
+        let mut callers: HashMap<BodyId, Vec<BodyId>> = HashMap::default();
         for (from, tos) in &edges {
             for to in tos {
                 callers.entry(*to).or_default().push(*from);
             }
         }
-        let mut entry_of: HashMap<BodyId, TaskIdx> = HashMap::new();
+        let mut entry_of: HashMap<BodyId, TaskIdx> = HashMap::default();
         for b in relevant_bodies(ix, flow) {
             if reached.contains(&b) {
                 continue;
@@ -159,7 +159,7 @@ impl Tasks {
 /// Bodies that create channels or semaphores, or send, receive or acquire on followed
 /// handles: the only bodies whose task matters.
 fn relevant_bodies(ix: &Index<'_>, flow: &Flow) -> Vec<BodyId> {
-    let mut out = HashSet::new();
+    let mut out = HashSet::default();
     for (f, ff) in ix.facts.iter().enumerate() {
         let file = FileId(f as u32);
         for (i, call) in ff.calls.iter().enumerate() {
@@ -194,7 +194,7 @@ fn entry_roots(
     body: BodyId,
     callers: &HashMap<BodyId, Vec<BodyId>>,
 ) -> Vec<BodyId> {
-    let mut seen = HashSet::from([body]);
+    let mut seen = [body].into_iter().collect::<HashSet<_>>();
     let mut stack = vec![body];
     let mut tops = Vec::new();
     while let Some(b) = stack.pop() {
@@ -301,7 +301,7 @@ fn spawned_by_method(
 }
 
 fn find_wrappers(ix: &Index<'_>, flow: &Flow) -> Wrappers {
-    let mut w: Wrappers = HashMap::new();
+    let mut w: Wrappers = HashMap::default();
     for _ in 0..8 {
         let before = w.len();
         for (f, ff) in ix.facts.iter().enumerate() {
@@ -377,7 +377,7 @@ fn spawn_sites(ix: &Index<'_>, flow: &Flow, wrappers: &Wrappers) -> Vec<SpawnSit
 /// Edges from a body to what it runs in the same task: nested closures and async blocks,
 /// and the local functions and methods it calls.
 fn body_edges(ix: &Index<'_>, flow: &Flow) -> HashMap<BodyId, Vec<BodyId>> {
-    let mut edges: HashMap<BodyId, Vec<BodyId>> = HashMap::new();
+    let mut edges: HashMap<BodyId, Vec<BodyId>> = HashMap::default();
     for (f, ff) in ix.facts.iter().enumerate() {
         let file = FileId(f as u32);
         for (i, b) in ff.bodies.iter().enumerate() {
@@ -410,7 +410,7 @@ fn reach(
     edges: &HashMap<BodyId, Vec<BodyId>>,
     roots: &HashSet<BodyId>,
 ) -> Vec<BodyId> {
-    let mut seen = HashSet::from([root]);
+    let mut seen = [root].into_iter().collect::<HashSet<_>>();
     let mut stack = vec![root];
     while let Some(b) = stack.pop() {
         for &n in edges.get(&b).into_iter().flatten() {
@@ -426,7 +426,7 @@ fn reach(
 
 /// Local functions called from inside a loop somewhere.
 fn called_in_loop(ix: &Index<'_>, flow: &Flow) -> HashSet<BodyId> {
-    let mut in_loop = HashSet::new();
+    let mut in_loop = HashSet::default();
     for (f, ff) in ix.facts.iter().enumerate() {
         let file = FileId(f as u32);
         for (i, call) in ff.calls.iter().enumerate() {

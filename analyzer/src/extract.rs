@@ -190,6 +190,15 @@ impl Extractor {
         self.leave_body(saved);
     }
 
+    /// `let pat = init` (also `if let`, `while let` and match arms).
+    fn let_fact(&mut self, pat: &syn::Pat, init: ExprId) {
+        self.facts.lets.push(LetFact {
+            body: self.body,
+            pat: pat_fact(pat),
+            init,
+        });
+    }
+
     /// The initializer of a `const` or `static` is a body of its own.
     fn init_body(&mut self, ident: &syn::Ident, expr: &syn::Expr) {
         let name = ident.to_string();
@@ -378,11 +387,7 @@ impl Extractor {
                 let mut alts = Vec::new();
                 for arm in &m.arms {
                     // An arm's pattern binds parts of the scrutinee, like `let`.
-                    self.facts.lets.push(LetFact {
-                        body: self.body,
-                        pat: pat_fact(&arm.pat),
-                        init: scrutinee,
-                    });
+                    self.let_fact(&arm.pat, scrutinee);
                     if let Some((_, g)) = &arm.guard {
                         self.visit_expr(g);
                     }
@@ -874,11 +879,7 @@ impl<'ast> Visit<'ast> for Extractor {
     fn visit_local(&mut self, l: &'ast syn::Local) {
         let Some(init) = &l.init else { return };
         let id = self.expr(&init.expr);
-        self.facts.lets.push(LetFact {
-            body: self.body,
-            pat: pat_fact(&l.pat),
-            init: id,
-        });
+        self.let_fact(&l.pat, id);
         if let Some((_, diverge)) = &init.diverge {
             self.visit_expr(diverge);
         }

@@ -397,11 +397,7 @@ impl Extractor {
             }
             E::Let(l) => {
                 let init = self.expr(&l.expr);
-                self.facts.lets.push(LetFact {
-                    body: self.body,
-                    pat: pat_fact(&l.pat),
-                    init,
-                });
+                self.let_fact(&l.pat, init);
                 self.other()
             }
             E::Assign(a) => {

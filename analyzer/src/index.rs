@@ -33,6 +33,8 @@ pub struct Index<'a> {
     pub local_types: HashSet<String>,
     /// The crate of each file.
     pub file_crate: &'a [usize],
+    /// The files this index covers (one crate's); facts of other files are not read.
+    pub files: &'a [usize],
     /// Names bound in each body (parameters, `let`, `for`).
     pub binds: FxHashMap<BodyId, HashSet<String>>,
     pub resolver: Resolver<'a>,
@@ -40,12 +42,17 @@ pub struct Index<'a> {
 
 impl<'a> Index<'a> {
     /// Resolves every call and indexes bodies.
-    pub fn build(facts: &'a [FileFacts], file_crate: &'a [usize], resolver: Resolver<'a>) -> Self {
+    pub fn build(
+        facts: &'a [FileFacts],
+        file_crate: &'a [usize],
+        files: &'a [usize],
+        resolver: Resolver<'a>,
+    ) -> Self {
         let mut methods: HashMap<String, Vec<BodyId>> = HashMap::new();
         let mut methods_of: FxHashMap<(String, String), Vec<BodyId>> = FxHashMap::default();
         let mut binds: FxHashMap<BodyId, HashSet<String>> = FxHashMap::default();
-        for (f, ff) in facts.iter().enumerate() {
-            let file = FileId(f as u32);
+        for &f in files {
+            let (file, ff) = (FileId(f as u32), &facts[f]);
             for (i, b) in ff.bodies.iter().enumerate() {
                 let id = BodyId {
                     file,
@@ -79,8 +86,8 @@ impl<'a> Index<'a> {
             }
         }
         let mut local_types: HashSet<String> = methods_of.keys().map(|(t, _)| t.clone()).collect();
-        for (f, ff) in facts.iter().enumerate() {
-            let file = FileId(f as u32);
+        for &f in files {
+            let (file, ff) = (FileId(f as u32), &facts[f]);
             for e in &ff.exprs {
                 if let ExprFact::Struct { ty, .. } = e {
                     local_types.insert(qualify(file_crate, file, ty));
@@ -96,14 +103,19 @@ impl<'a> Index<'a> {
             methods_of,
             local_types,
             file_crate,
+            files,
             binds,
             resolver,
         };
         // Resolution only reads: files in parallel.
+        let mut member = vec![false; facts.len()];
+        files.iter().for_each(|&f| member[f] = true);
         let resolved: Vec<(Vec<CallTarget>, Vec<Option<String>>)> = facts
             .par_iter()
-            .map(|ff| {
-                ff.calls
+            .zip(&member)
+            .map(|(ff, &member)| {
+                let calls = if member { ff.calls.as_slice() } else { &[] };
+                calls
                     .iter()
                     .map(|c| index.resolve_call(&c.callee, c.body))
                     .unzip()
@@ -154,6 +166,11 @@ impl<'a> Index<'a> {
             [one] => CallTarget::LocalFn(*one),
             _ => CallTarget::Unknown,
         }
+    }
+
+    /// The covered files with their facts.
+    pub fn files(&self) -> impl Iterator<Item = (usize, &'a FileFacts)> + '_ {
+        self.files.iter().map(|&f| (f, &self.facts[f]))
     }
 
     /// A body's facts.

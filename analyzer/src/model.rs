@@ -14,6 +14,7 @@ use crate::resolve::{Res, Resolver};
 use crate::source::{FileId, FileRange};
 use crate::tasks::{Task, TaskIdx, Tasks};
 use crate::CrateInput;
+use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 
 /// A channel's capacity as far as the source says.
@@ -146,15 +147,95 @@ pub struct Model {
 
 impl Model {
     /// Resolves every fact of `loaded` and builds the message graph.
+    /// Builds the model of every crate, crates in parallel (they share nothing: calls into
+    /// other crates are not followed), and merges them.
     pub fn build(loaded: &Loaded, crates: &[CrateInput]) -> Model {
+        let mut groups: Vec<Vec<usize>> = vec![Vec::new(); crates.len().max(1)];
+        for (f, &c) in loaded.file_crate.iter().enumerate() {
+            if let Some(g) = groups.get_mut(c) {
+                g.push(f);
+            }
+        }
+        let parts: Vec<Model> = groups
+            .par_iter()
+            .filter(|g| !g.is_empty())
+            .map(|files| Model::build_crate(loaded, crates, files))
+            .collect();
+        Model::merge(parts)
+    }
+
+    /// Appends models, shifting every index of each into the merged vectors.
+    fn merge(parts: Vec<Model>) -> Model {
+        let mut m = Model::default();
+        for p in parts {
+            let (c0, t0, m0) = (
+                m.channels.len() as u32,
+                m.tasks.len() as u32,
+                m.semaphores.len() as u32,
+            );
+            let (s0, r0, a0) = (m.sends.len(), m.recvs.len(), m.acquires.len());
+            m.channels.extend(p.channels);
+            m.tasks.extend(p.tasks);
+            m.semaphores.extend(p.semaphores);
+            m.sends.extend(p.sends.into_iter().map(|mut s| {
+                s.task += t0;
+                s.chan += c0;
+                s
+            }));
+            m.recvs.extend(p.recvs.into_iter().map(|mut r| {
+                r.task += t0;
+                r.chan += c0;
+                r
+            }));
+            m.acquires.extend(p.acquires.into_iter().map(|mut a| {
+                a.tasks.iter_mut().for_each(|t| *t += t0);
+                a.sems.iter_mut().for_each(|s| *s += m0);
+                a
+            }));
+            m.spawns.extend(p.spawns.into_iter().map(|mut s| {
+                s.tasks.iter_mut().for_each(|t| *t += t0);
+                s.loop_permits.iter_mut().for_each(|a| *a += a0);
+                if let Some(crate::tasks::SpawnBound::Permit(a)) = &mut s.bound {
+                    *a += a0;
+                }
+                s
+            }));
+            m.chan_creators.extend(
+                p.chan_creators
+                    .into_iter()
+                    .map(|ts| ts.into_iter().map(|t| t + t0).collect()),
+            );
+            m.cycles.extend(p.cycles.into_iter().map(|mut v| {
+                for st in &mut v.cycle.steps {
+                    st.task += t0;
+                    st.chan += c0;
+                    st.send += s0;
+                    st.recv += r0;
+                }
+                match &mut v.broken_at {
+                    Some((_, crate::graph::Breaker::Priority { recv })) => *recv += r0,
+                    Some((_, crate::graph::Breaker::SendInSelect { send, recv })) => {
+                        *send += s0;
+                        *recv += r0;
+                    }
+                    None => {}
+                }
+                v
+            }));
+        }
+        m
+    }
+
+    /// The model of one crate (its files).
+    fn build_crate(loaded: &Loaded, crates: &[CrateInput], files: &[usize]) -> Model {
         let renames = crates.iter().map(|c| &c.extern_renames).collect();
         let resolver = Resolver::new(&loaded.facts, &loaded.file_crate, renames);
-        let ix = Index::build(&loaded.facts, &loaded.file_crate, resolver);
+        let ix = Index::build(&loaded.facts, &loaded.file_crate, files, resolver);
         let mut model = Model::default();
         let mut chan_of_call = HashMap::new();
         let mut sem_of_call = HashMap::new();
         let mut chan_body = Vec::new();
-        for (f, ff) in loaded.facts.iter().enumerate() {
+        for (f, ff) in ix.files() {
             let file = FileId(f as u32);
             let names = binding_names(ff);
             for (i, call) in ff.calls.iter().enumerate() {
@@ -216,7 +297,7 @@ impl Model {
     }
 
     fn edges(&mut self, ix: &Index<'_>, flow: &Flow, tasks: &Tasks) {
-        for (f, ff) in ix.facts.iter().enumerate() {
+        for (f, ff) in ix.files() {
             let file = FileId(f as u32);
             let recv_selects = recv_branches(ff);
             for mc in &ff.method_calls {

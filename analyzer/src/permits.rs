@@ -13,7 +13,7 @@ use std::collections::HashMap;
 /// Finds every acquisition.
 pub fn acquires(ix: &Index<'_>, flow: &Flow, tasks: &Tasks) -> Vec<Acquire> {
     let mut out = Vec::new();
-    for (f, ff) in ix.facts.iter().enumerate() {
+    for (f, ff) in ix.files() {
         let file = FileId(f as u32);
         // The acquire call under an expression, through `unwrap`/`expect` and the like.
         let acquire_in = |mut e: ExprId| -> Option<u32> {

@@ -160,7 +160,7 @@ impl Tasks {
 /// handles: the only bodies whose task matters.
 fn relevant_bodies(ix: &Index<'_>, flow: &Flow) -> Vec<BodyId> {
     let mut out = HashSet::default();
-    for (f, ff) in ix.facts.iter().enumerate() {
+    for (f, ff) in ix.files() {
         let file = FileId(f as u32);
         for (i, call) in ff.calls.iter().enumerate() {
             if matches!(
@@ -304,7 +304,7 @@ fn find_wrappers(ix: &Index<'_>, flow: &Flow) -> Wrappers {
     let mut w: Wrappers = HashMap::default();
     for _ in 0..8 {
         let before = w.len();
-        for (f, ff) in ix.facts.iter().enumerate() {
+        for (f, ff) in ix.files() {
             let file = FileId(f as u32);
             for i in 0..ff.calls.len() {
                 let spawned = spawned_by_call(ix, &w, f, i);
@@ -331,7 +331,7 @@ fn find_wrappers(ix: &Index<'_>, flow: &Flow) -> Wrappers {
 
 fn spawn_sites(ix: &Index<'_>, flow: &Flow, wrappers: &Wrappers) -> Vec<SpawnSite> {
     let mut out = Vec::new();
-    for (f, ff) in ix.facts.iter().enumerate() {
+    for (f, ff) in ix.files() {
         let file = FileId(f as u32);
         // A spawn of something not followed (a closure parameter) is still a spawn site.
         let site = |arg: ExprId, thread: bool, range, in_loop, loop_id, body, awaited, receiver| {
@@ -378,7 +378,7 @@ fn spawn_sites(ix: &Index<'_>, flow: &Flow, wrappers: &Wrappers) -> Vec<SpawnSit
 /// and the local functions and methods it calls.
 fn body_edges(ix: &Index<'_>, flow: &Flow) -> HashMap<BodyId, Vec<BodyId>> {
     let mut edges: HashMap<BodyId, Vec<BodyId>> = HashMap::default();
-    for (f, ff) in ix.facts.iter().enumerate() {
+    for (f, ff) in ix.files() {
         let file = FileId(f as u32);
         for (i, b) in ff.bodies.iter().enumerate() {
             if let Some(p) = b.parent {
@@ -427,7 +427,7 @@ fn reach(
 /// Local functions called from inside a loop somewhere.
 fn called_in_loop(ix: &Index<'_>, flow: &Flow) -> HashSet<BodyId> {
     let mut in_loop = HashSet::default();
-    for (f, ff) in ix.facts.iter().enumerate() {
+    for (f, ff) in ix.files() {
         let file = FileId(f as u32);
         for (i, call) in ff.calls.iter().enumerate() {
             if let (CallTarget::LocalFn(t), true) = (&ix.call_targets[f][i], call.in_loop) {

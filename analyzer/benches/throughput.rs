@@ -30,6 +30,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
+/// The allocator the `cargo bpcheck` binary uses; both sides of the comparison run on it.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The target: the analyzer keeps at least this share of parse-only throughput.
 const MIN_RATIO: f64 = 0.8;
 

@@ -51,7 +51,11 @@ fn plan_paths(paths: &[PathBuf], cwd: &Path) -> Result<Plan, Fatal> {
     for p in paths {
         let abs = absolute(p, cwd);
         if abs.is_dir() {
-            files.extend(collect_rs_files(&abs));
+            let found = collect_rs_files(&abs);
+            if found.is_empty() {
+                eprintln!("warning: no `.rs` files under `{}`", p.display());
+            }
+            files.extend(found);
         } else if abs.is_file() {
             files.push(abs);
         } else {

@@ -635,3 +635,18 @@ fn graph_usage_and_output_errors() {
         "{err}"
     );
 }
+
+#[test]
+fn an_empty_directory_is_reported() {
+    let dir = std::env::temp_dir().join(format!("bpcheck-cli-empty-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cargo-bpcheck"))
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("warning: no `.rs` files under"), "{stderr}");
+}

@@ -100,7 +100,10 @@ pub(crate) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
             .with_label(model.recvs[recv].range, how)
             .with_label(model.sends[step.send].range, format!("every gateway sends into `{}` here", ch.name))
             .with_label(ch.range, format!("`{}` created once, capacity {}", ch.name, ch.capacity.describe()))
-            .with_label(replies.range, format!("each gateway's `{}` holds {}", replies.name, replies.capacity.describe()))
+            .with_label(replies.range, match replies.capacity {
+                Capacity::Known { .. } => format!("each gateway's `{}` holds {}", replies.name, replies.capacity.describe()),
+                _ => format!("each gateway's `{}` has a capacity the analysis cannot read", replies.name),
+            })
             .with_note("priority keeps one gateway from deadlocking; with many, a gateway whose replies wait can lose the race for a free slot to another gateway's new request, its reply queue fills, and the cycle deadlocks again")
             .with_help(format!(
                 "bound the messages inside the system: acquire a semaphore permit (`acquire_owned`) before sending into `{}` and release it when the reply has left",

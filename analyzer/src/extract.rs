@@ -923,16 +923,25 @@ impl<'ast> Visit<'ast> for Extractor {
             | "macro_rules" => true,
             _ => false,
         };
-        if handled {
+        // A body with a top-level `;` holds statements, otherwise a list of expressions: one
+        // parse attempt, not two (a failed parse builds an error, which is not cheap).
+        let statements = m
+            .tokens
+            .clone()
+            .into_iter()
+            .any(|t| matches!(&t, proc_macro2::TokenTree::Punct(p) if p.as_char() == ';'));
+        if handled || m.tokens.is_empty() {
+        } else if statements {
+            if let Ok(stmts) = m.parse_body_with(syn::Block::parse_within) {
+                for s in &stmts {
+                    self.visit_stmt(s);
+                }
+            }
         } else if let Ok(exprs) =
             m.parse_body_with(Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated)
         {
             for e in &exprs {
                 self.visit_expr(e);
-            }
-        } else if let Ok(stmts) = m.parse_body_with(syn::Block::parse_within) {
-            for s in &stmts {
-                self.visit_stmt(s);
             }
         }
         self.in_macro = saved;

@@ -54,11 +54,7 @@ pub struct CycleVerdict {
     pub broken_at: Option<(usize, Breaker)>,
 }
 
-/// Builds the whole message graph (for pictures and lints).
-pub fn message_graph(model: &Model) -> DiGraph<Node, Edge> {
-    build(model, |_| true)
-}
-
+/// The graph of tasks and channels with the sends `keep_send` accepts and every receive.
 fn build(model: &Model, keep_send: impl Fn(usize) -> bool) -> DiGraph<Node, Edge> {
     let mut g = DiGraph::new();
     let tasks: Vec<NodeIndex> = (0..model.tasks.len())
@@ -127,7 +123,7 @@ pub fn blocking_cycles(model: &Model) -> Vec<CycleVerdict> {
             }
         }
         for edges in found {
-            let cycle = to_cycle(&g, &edges);
+            let cycle = to_cycle(model, &edges);
             // A task that sends into its own queue deadlocks only when it does so while
             // serving that queue: its receive is in a loop.
             if let [only] = cycle.steps.as_slice() {
@@ -190,15 +186,15 @@ fn dfs(
 }
 
 /// Turns alternating send/recv edges (starting with a send) into steps.
-fn to_cycle(g: &DiGraph<Node, Edge>, edges: &[Edge]) -> Cycle {
-    let _ = g;
+fn to_cycle(model: &Model, edges: &[Edge]) -> Cycle {
     let mut steps = Vec::new();
     for pair in edges.chunks(2) {
         if let [Edge::Send(s), Edge::Recv(r)] = pair {
+            let send = &model.sends[*s];
             steps.push(Step {
-                task: 0,
+                task: send.task,
                 send: *s,
-                chan: 0,
+                chan: send.chan,
                 recv: *r,
             });
         }
@@ -206,18 +202,8 @@ fn to_cycle(g: &DiGraph<Node, Edge>, edges: &[Edge]) -> Cycle {
     Cycle { steps }
 }
 
-/// Fills in tasks and channels of a cycle's steps from the model.
-fn fill(model: &Model, cycle: &mut Cycle) {
-    for st in &mut cycle.steps {
-        st.task = model.sends[st.send].task;
-        st.chan = model.sends[st.send].chan;
-    }
-}
-
 /// The first step whose task breaks the cycle, and how.
 fn breaker(model: &Model, cycle: &Cycle) -> Option<(usize, Breaker)> {
-    let mut cycle = cycle.clone();
-    fill(model, &mut cycle);
     let n = cycle.steps.len();
     for i in 0..n {
         let step = &cycle.steps[i];
@@ -248,11 +234,4 @@ fn breaker(model: &Model, cycle: &Cycle) -> Option<(usize, Breaker)> {
         }
     }
     None
-}
-
-/// A cycle with tasks and channels filled in from the model.
-pub fn resolved(model: &Model, cycle: &Cycle) -> Cycle {
-    let mut c = cycle.clone();
-    fill(model, &mut c);
-    c
 }

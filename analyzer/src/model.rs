@@ -388,11 +388,6 @@ impl Model {
             }
         }
     }
-
-    /// The tasks that receive from `chan`.
-    pub fn receivers_of(&self, chan: ChanIdx) -> impl Iterator<Item = &RecvEdge> {
-        self.recvs.iter().filter(move |r| r.chan == chan)
-    }
 }
 
 /// (select, branch) pairs whose future receives from a channel.

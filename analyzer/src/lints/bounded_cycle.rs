@@ -3,7 +3,7 @@
 
 use super::LintInfo;
 use crate::diagnostic::{Confidence, Diagnostic, Level};
-use crate::graph::{self, Cycle};
+use crate::graph::Cycle;
 use crate::lints::LintId;
 use crate::model::Model;
 
@@ -60,7 +60,7 @@ pub(crate) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
         if verdict.broken_at.is_some() {
             continue;
         }
-        let cycle = rotate(model, graph::resolved(model, &verdict.cycle));
+        let cycle = rotate(model, verdict.cycle.clone());
         if cycle.steps.is_empty() {
             continue;
         }

@@ -3,7 +3,7 @@
 
 use super::LintInfo;
 use crate::diagnostic::{Confidence, Diagnostic, Level};
-use crate::graph::{self, Breaker};
+use crate::graph::Breaker;
 use crate::lints::LintId;
 use crate::model::{Capacity, Model};
 
@@ -54,7 +54,7 @@ pub(crate) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
         let Some((at, breaker)) = &verdict.broken_at else {
             continue;
         };
-        let cycle = graph::resolved(model, &verdict.cycle);
+        let cycle = &verdict.cycle;
         let step = &cycle.steps[*at];
         let gateway = &model.tasks[step.task as usize];
         let Some(spawn) = gateway.spawn else { continue };

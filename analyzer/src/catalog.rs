@@ -68,8 +68,10 @@ pub enum Api {
     MergeStreams {
         prefer_first: bool,
     },
-    /// Creates a counting semaphore with the first argument's permits.
-    SemaphoreCtor,
+    /// Creates a counting semaphore; its permit count is argument `permits_arg`.
+    SemaphoreCtor {
+        permits_arg: usize,
+    },
     /// `drop(x)`: ends its argument's life.
     Drop,
 }
@@ -90,6 +92,9 @@ const fn ctor(lib: ChannelLib, kind: ChannelKind) -> Api {
 
 use ChannelKind::*;
 use ChannelLib::*;
+
+/// A semaphore constructor whose first argument is the permit count.
+const SEMAPHORE: Api = Api::SemaphoreCtor { permits_arg: 0 };
 
 /// Canonical path -> API.
 static APIS: &[(&str, Api)] = &[
@@ -127,14 +132,28 @@ static APIS: &[(&str, Api)] = &[
     ("async_std::task::spawn", Api::Spawn(SpawnKind::Task)),
     ("async_std::task::spawn_local", Api::Spawn(SpawnKind::Task)),
     ("smol::spawn", Api::Spawn(SpawnKind::Task)),
-    ("tokio::sync::Semaphore::new", Api::SemaphoreCtor),
-    ("tokio::sync::Semaphore::const_new", Api::SemaphoreCtor),
-    ("async_lock::Semaphore::new", Api::SemaphoreCtor),
+    ("tokio::sync::Semaphore::new", SEMAPHORE),
+    ("tokio::sync::Semaphore::const_new", SEMAPHORE),
+    ("async_lock::Semaphore::new", SEMAPHORE),
+    ("async_lock::Semaphore::new_arc", SEMAPHORE),
+    (
+        "futures_intrusive::sync::Semaphore::new",
+        Api::SemaphoreCtor { permits_arg: 1 },
+    ),
+    (
+        "futures_intrusive::sync::LocalSemaphore::new",
+        Api::SemaphoreCtor { permits_arg: 1 },
+    ),
+    ("embassy_sync::semaphore::GreedySemaphore::new", SEMAPHORE),
+    ("embassy_sync::semaphore::FairSemaphore::new", SEMAPHORE),
+    ("maitake_sync::Semaphore::new", SEMAPHORE),
+    ("tokio_util::sync::PollSemaphore::new", Api::Wrap),
     ("drop", Api::Drop),
     ("std::mem::drop", Api::Drop),
     ("std::sync::Arc::clone", Api::Wrap),
     ("Some", Api::Wrap),
     ("Ok", Api::Wrap),
+    ("Err", Api::Wrap),
     ("Box::new", Api::Wrap),
     ("Box::pin", Api::Wrap),
     ("std::sync::Arc::new", Api::Wrap),
@@ -185,6 +204,8 @@ static REEXPORTS: &[(&[&str], &[&str])] = &[
     (&["Option", "Some"], &["Some"]),
     (&["std", "result", "Result", "Ok"], &["Ok"]),
     (&["Result", "Ok"], &["Ok"]),
+    (&["std", "result", "Result", "Err"], &["Err"]),
+    (&["Result", "Err"], &["Err"]),
     (&["async_std", "sync", "Arc"], &["std", "sync", "Arc"]),
 ];
 

@@ -553,7 +553,7 @@ impl Flow {
                             out.insert(Val::Tuple(vec![tx, rx]), true);
                         }
                     }
-                    CallTarget::Api(Api::SemaphoreCtor) => {
+                    CallTarget::Api(Api::SemaphoreCtor { .. }) => {
                         if let Some(s) = self.sem_of_call.get(&(file, *i)) {
                             out.insert(Val::Sem(*s), true);
                         }

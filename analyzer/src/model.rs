@@ -127,6 +127,23 @@ pub struct Acquire {
     pub bound_to: Option<String>,
     /// `let _ = ..` or `acquire().await;` as a statement: the permit is dropped at once.
     pub dropped_at_once: bool,
+    /// The method called (`acquire_owned`, `acquire_many`, ...).
+    pub method: String,
+}
+
+impl Acquire {
+    /// True when the receiver was followed to a semaphore: only then is this a permit.
+    /// A method named `acquire` on a value of unknown type may be anything (a rate
+    /// limiter, a lock, a pool).
+    pub fn is_permit(&self) -> bool {
+        !self.sems.is_empty()
+    }
+
+    /// `acquire_many(n)` dropped at once is a barrier (wait until `n` permits are free,
+    /// e.g. every in-flight one), not a guard.
+    pub fn is_barrier(&self) -> bool {
+        self.dropped_at_once && self.method.contains("_many")
+    }
 }
 
 /// Resolved facts of one run: channels, tasks and the message graph's edges.
@@ -141,6 +158,9 @@ pub struct Model {
     pub spawns: Vec<crate::tasks::SpawnSite>,
     /// For each channel, the tasks that may run the body that created it.
     pub chan_creators: Vec<Vec<TaskIdx>>,
+    /// For each channel, the semaphores whose permits its messages carry (a permit in the
+    /// message, or in a field or tuple element of it): the channel is admission-controlled.
+    pub carried_permits: Vec<Vec<u32>>,
     /// Cycles of waiting sends on bounded channels, each with its breaker if any.
     pub cycles: Vec<crate::graph::CycleVerdict>,
 }
@@ -200,6 +220,11 @@ impl Model {
                 }
                 s
             }));
+            m.carried_permits.extend(
+                p.carried_permits
+                    .into_iter()
+                    .map(|ss| ss.into_iter().map(|x| x + m0).collect()),
+            );
             m.chan_creators.extend(
                 p.chan_creators
                     .into_iter()
@@ -237,17 +262,16 @@ impl Model {
         let mut chan_body = Vec::new();
         for (f, ff) in ix.files() {
             let file = FileId(f as u32);
-            let names = binding_names(ff);
+            let names = binding_names(&ix, file);
             for (i, call) in ff.calls.iter().enumerate() {
-                if ix.call_targets[f][i] == CallTarget::Api(Api::SemaphoreCtor) {
+                if let CallTarget::Api(Api::SemaphoreCtor { permits_arg }) = ix.call_targets[f][i] {
                     sem_of_call.insert((file, i as u32), model.semaphores.len() as u32);
-                    let (line, _) = loaded.db.line_col(file, call.range.start);
                     model.semaphores.push(Semaphore {
                         name: names
                             .get(&(i as u32))
                             .cloned()
-                            .unwrap_or_else(|| format!("semaphore@{line}")),
-                        permits: capacity_of(&ix.resolver, ff, call.args.first().copied()),
+                            .unwrap_or_else(|| unnamed(&ix, call.body, "semaphore")),
+                        permits: capacity_of(&ix.resolver, ff, call.args.get(permits_arg).copied()),
                         range: call.range,
                     });
                 }
@@ -264,14 +288,13 @@ impl Model {
                         name: None,
                     },
                 };
-                let (line, _) = loaded.db.line_col(file, call.range.start);
                 chan_of_call.insert((file, i as u32), model.channels.len() as ChanIdx);
                 chan_body.push(call.body);
                 model.channels.push(Channel {
                     name: names
                         .get(&(i as u32))
                         .cloned()
-                        .unwrap_or_else(|| format!("channel@{line}")),
+                        .unwrap_or_else(|| unnamed(&ix, call.body, "channel")),
                     lib,
                     kind,
                     capacity,
@@ -287,6 +310,7 @@ impl Model {
             .iter()
             .map(|b| tasks.owners_of(*b).to_vec())
             .collect();
+        model.carried_permits = crate::permits::carried_permits(&flow, model.channels.len());
         model.edges(&ix, &flow, &tasks);
         model.acquires = crate::permits::acquires(&ix, &flow, &tasks);
         model.spawns = tasks.sites.clone();
@@ -401,21 +425,17 @@ fn recv_branches(ff: &FileFacts) -> Vec<(u32, u32)> {
         .collect()
 }
 
-/// Display names for channels created as `let (x_tx, x_rx) = ctor(..)`: call index -> `x`.
-fn binding_names(ff: &FileFacts) -> HashMap<u32, String> {
+/// Display names for channels and semaphores, by constructor call index: the binding
+/// (`let (req_tx, req_rx) = ..` -> `req`), the field (`Self { limit: Arc::new(..) }` and
+/// `self.limit = ..` -> `self.limit`) or the static (`static ADMISSION: ..` -> `ADMISSION`)
+/// they are stored in.
+fn binding_names(ix: &Index<'_>, file: FileId) -> HashMap<u32, String> {
+    let ff = &ix.facts[file.0 as usize];
     let mut out = HashMap::new();
     for l in &ff.lets {
-        // Through wrappers: `let sem = Arc::new(Semaphore::new(4));` names the inner call.
-        let mut init = l.init;
-        let mut calls = Vec::new();
-        while let ExprFact::Call(i) = ff.exprs[init.0 as usize] {
-            calls.push(i);
-            match ff.calls[i as usize].args.first() {
-                Some(a) if calls.len() < 4 => init = *a,
-                _ => break,
-            }
-        }
-        let Some(&i) = calls.last() else { continue };
+        let Some(i) = ctor_call_in(ff, l.init) else {
+            continue;
+        };
         let names: Vec<&str> = match &l.pat {
             PatFact::Tuple(ps) => ps
                 .iter()
@@ -425,11 +445,82 @@ fn binding_names(ff: &FileFacts) -> HashMap<u32, String> {
                 })
                 .collect(),
             PatFact::Bind(n) => vec![n.as_str()],
+            PatFact::Wrapped(p) => match p.as_ref() {
+                PatFact::Bind(n) => vec![n.as_str()],
+                _ => continue,
+            },
             _ => continue,
         };
-        out.insert(i, channel_name(&names));
+        if !names.is_empty() {
+            out.insert(i, channel_name(&names));
+        }
+    }
+    for (e, fact) in ff.exprs.iter().enumerate() {
+        let ExprFact::Struct { ty, fields } = fact else {
+            continue;
+        };
+        let body = ff.expr_body[e];
+        let own = body.and_then(|b| ix.self_ty(b));
+        let is_self = ty == "Self" || own.is_some_and(|o| o == ix.qualify(file, ty));
+        for (name, value) in fields {
+            if let Some(i) = ctor_call_in(ff, *value) {
+                let owner = if is_self { "self" } else { ty.as_str() };
+                out.entry(i).or_insert_with(|| format!("{owner}.{name}"));
+            }
+        }
+    }
+    for a in &ff.assigns {
+        let Some(i) = ctor_call_in(ff, a.value) else {
+            continue;
+        };
+        if let Some(place) = place_name(ff, a.place, 0) {
+            out.entry(i).or_insert(place);
+        }
+    }
+    for b in &ff.bodies {
+        if let (crate::facts::BodyKind::Init { name }, [ret]) = (&b.kind, b.returns.as_slice()) {
+            if let Some(i) = ctor_call_in(ff, *ret) {
+                out.entry(i).or_insert_with(|| name.clone());
+            }
+        }
     }
     out
+}
+
+/// The constructor call an initializer reaches through wrappers
+/// (`Arc::new(Semaphore::new(4))` names the inner call).
+fn ctor_call_in(ff: &FileFacts, mut init: ExprId) -> Option<u32> {
+    let mut last = None;
+    for _ in 0..4 {
+        let ExprFact::Call(i) = ff.exprs[init.0 as usize] else {
+            break;
+        };
+        last = Some(i);
+        match ff.calls[i as usize].args.first() {
+            Some(a) => init = *a,
+            None => break,
+        }
+    }
+    last
+}
+
+/// `self.limit`, `state.inner.tx`, `x`: a place as written, when it is a path of fields.
+fn place_name(ff: &FileFacts, e: ExprId, depth: usize) -> Option<String> {
+    match &ff.exprs[e.0 as usize] {
+        ExprFact::Path(p) if p.segments.len() == 1 => Some(p.segments[0].clone()),
+        ExprFact::Field { base, name } if depth < 4 => {
+            Some(format!("{}.{name}", place_name(ff, *base, depth + 1)?))
+        }
+        _ => None,
+    }
+}
+
+/// A name for a creation that is not stored under a name: the function it is in.
+fn unnamed(ix: &Index<'_>, body: Option<crate::facts::BodyId>, what: &str) -> String {
+    match body.and_then(|b| ix.enclosing_fn(b)) {
+        Some(f) => format!("{what} in `{}`", ix.body_name(f)),
+        None => what.to_string(),
+    }
 }
 
 /// `["req_tx", "req_rx"]` -> `req`; `["tx", "rx"]` -> `tx/rx`.

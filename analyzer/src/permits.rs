@@ -3,7 +3,7 @@
 
 use crate::catalog::{self, ChannelMethod};
 use crate::facts::{ExprFact, ExprId, PatFact};
-use crate::flow::{Flow, Val};
+use crate::flow::{Flow, Slot, Val};
 use crate::index::Index;
 use crate::model::Acquire;
 use crate::source::FileId;
@@ -79,10 +79,58 @@ pub fn acquires(ix: &Index<'_>, flow: &Flow, tasks: &Tasks) -> Vec<Acquire> {
                 sems,
                 bound_to,
                 dropped_at_once,
+                method: mc.method.clone(),
             });
         }
     }
     out
+}
+
+/// For each channel, the semaphores whose permits travel inside its messages: directly, or
+/// in a field, tuple element or wrapper of the message, a few levels deep.
+pub fn carried_permits(flow: &Flow, channels: usize) -> Vec<Vec<u32>> {
+    let mut fields: HashMap<&str, Vec<&crate::flow::Vals>> = HashMap::new();
+    for (slot, vals) in &flow.slots {
+        if let Slot::Field(ty, _) = slot {
+            fields.entry(ty.as_str()).or_default().push(vals);
+        }
+    }
+    (0..channels)
+        .map(|c| {
+            let mut sems = Vec::new();
+            if let Some(msg) = flow.slots.get(&Slot::Msg(c as u32)) {
+                permits_in(msg, &fields, 0, &mut sems);
+            }
+            sems.sort_unstable();
+            sems.dedup();
+            sems
+        })
+        .collect()
+}
+
+fn permits_in(
+    vals: &crate::flow::Vals,
+    fields: &HashMap<&str, Vec<&crate::flow::Vals>>,
+    depth: usize,
+    out: &mut Vec<u32>,
+) {
+    if depth > 3 {
+        return;
+    }
+    for v in vals.keys() {
+        match v {
+            Val::Permit(s) => out.push(*s),
+            Val::Tuple(items) => items
+                .iter()
+                .for_each(|i| permits_in(i, fields, depth + 1, out)),
+            Val::Struct(ty) => fields
+                .get(ty.as_str())
+                .into_iter()
+                .flatten()
+                .for_each(|f| permits_in(f, fields, depth + 1, out)),
+            _ => {}
+        }
+    }
 }
 
 /// Acquires whose permit is passed to `drop` right after, with no call in between.

@@ -165,7 +165,7 @@ fn relevant_bodies(ix: &Index<'_>, flow: &Flow) -> Vec<BodyId> {
         for (i, call) in ff.calls.iter().enumerate() {
             if matches!(
                 ix.call_targets[f][i],
-                CallTarget::Api(Api::ChannelCtor { .. } | Api::SemaphoreCtor)
+                CallTarget::Api(Api::ChannelCtor { .. } | Api::SemaphoreCtor { .. })
             ) {
                 out.extend(call.body);
             }

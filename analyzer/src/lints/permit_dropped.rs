@@ -47,7 +47,11 @@ line above it.
 };
 
 pub(crate) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
-    for a in model.acquires.iter().filter(|a| a.dropped_at_once) {
+    for a in model
+        .acquires
+        .iter()
+        .filter(|a| a.dropped_at_once && a.is_permit() && !a.is_barrier())
+    {
         out.push(
             Diagnostic::new(
                 LintId::PermitDropped,
@@ -71,7 +75,7 @@ pub(crate) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
         }
         for &p in &site.loop_permits {
             let a = &model.acquires[p];
-            if a.dropped_at_once || !reported.insert(p) {
+            if a.dropped_at_once || !a.is_permit() || !reported.insert(p) {
                 continue;
             }
             out.push(

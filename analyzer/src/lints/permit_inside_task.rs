@@ -53,7 +53,9 @@ pub(crate) fn task_acquire<'m>(model: &'m Model, site: &SpawnSite) -> Option<&'m
     model
         .acquires
         .iter()
-        .filter(|a| !a.dropped_at_once && a.tasks.iter().any(|t| site.tasks.contains(t)))
+        .filter(|a| {
+            !a.dropped_at_once && a.is_permit() && a.tasks.iter().any(|t| site.tasks.contains(t))
+        })
         .min_by_key(|a| a.range)
 }
 

@@ -6,7 +6,7 @@ use crate::diagnostic::{Diagnostic, Level};
 use crate::lints::LintId;
 use crate::model::Model;
 use crate::tasks::{SpawnBound, TaskIdx};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 pub(crate) static INFO: LintInfo = LintInfo {
     code: "BP007",
@@ -14,11 +14,16 @@ pub(crate) static INFO: LintInfo = LintInfo {
     default_level: Level::Warn,
     summary: "a send into an admission-controlled system from a task without a permit",
     doc: r#"### What it detects
-An admission semaphore bounds the messages inside a system when every message enters through a
-task that holds a permit (a gateway that acquires before sending in). This lint finds the
-channels such permit-holding tasks send into, and flags any other send into those channels from
-a task that holds no permit: an actor inside the system creating new messages, or a second
-entry point.
+An admission semaphore bounds the messages inside a system when every message enters with a
+permit that travels with it (a field of the message, a tuple element) until the work is done.
+A channel whose messages carry such permits is admission-controlled. This lint flags a send
+into such a channel from a task that holds no permit: it neither acquires one, nor was handed
+one when spawned, nor receives admitted messages it could forward. Typically an actor inside
+the system that creates new messages, or a second entry point.
+
+A send made while a permit is held elsewhere, into a channel whose messages carry no permit,
+does not make that channel admission-controlled: admission is read from what the code
+carries, never guessed from one send.
 
 ### Why it matters
 The semaphore's count is only right if every message in the system was admitted. A message that
@@ -46,55 +51,60 @@ line above it.
 };
 
 pub(crate) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
-    // Tasks that hold a permit: they acquire one, or one is moved into them when spawned.
-    let mut holders: HashMap<TaskIdx, Vec<u32>> = HashMap::new();
-    for a in model.acquires.iter().filter(|a| !a.dropped_at_once) {
-        for &t in &a.tasks {
-            holders.entry(t).or_default().extend(&a.sems);
-        }
-    }
+    // Admission is stated by the code only where a permit travels with the message: a
+    // channel whose messages carry permits is admission-controlled by their semaphores.
+    let admitted = |c: u32| model.carried_permits[c as usize].as_slice();
+    // Tasks that hold a permit: they acquire one (from any semaphore, even one not
+    // followed), one is moved into them when spawned, or they receive admitted messages
+    // (a stage forwarding the permit it was handed).
+    let mut holders: HashSet<TaskIdx> = HashSet::new();
+    holders.extend(
+        model
+            .acquires
+            .iter()
+            .filter(|a| !a.dropped_at_once)
+            .flat_map(|a| a.tasks.iter().copied()),
+    );
     for site in &model.spawns {
-        if let Some(SpawnBound::Permit(p)) = site.bound {
-            for &t in &site.tasks {
-                holders
-                    .entry(t)
-                    .or_default()
-                    .extend(&model.acquires[p].sems);
-            }
+        if let Some(SpawnBound::Permit(_)) = site.bound {
+            holders.extend(&site.tasks);
         }
     }
-    // Channels that permit holders send into, with the semaphores guarding them.
-    let mut admitted: HashMap<u32, HashSet<u32>> = HashMap::new();
-    for s in &model.sends {
-        if let Some(sems) = holders.get(&s.task) {
-            admitted.entry(s.chan).or_default().extend(sems);
-        }
-    }
+    holders.extend(
+        model
+            .recvs
+            .iter()
+            .filter(|r| !admitted(r.chan).is_empty())
+            .map(|r| r.task),
+    );
     let mut reported = HashSet::new();
     for s in &model.sends {
-        let Some(sems) = admitted.get(&s.chan) else {
-            continue;
-        };
-        if sems.is_empty() || holders.contains_key(&s.task) || !reported.insert(s.range) {
+        let sems = admitted(s.chan);
+        if sems.is_empty() || holders.contains(&s.task) || !reported.insert(s.range) {
             continue;
         }
-        let mut names: Vec<&str> = sems
+        let names = sems
             .iter()
             .map(|i| model.semaphores[*i as usize].name.as_str())
-            .collect();
-        names.sort();
+            .collect::<Vec<_>>()
+            .join("`, `");
         let ch = &model.channels[s.chan as usize];
         let task = &model.tasks[s.task as usize];
-        out.push(
-            Diagnostic::new(
-                LintId::UnadmittedEntry,
-                format!("`{}` sends into `{}` without a permit of `{}`", task.name, ch.name, names.join("`, `")),
-                s.range,
-                "this message enters the system without being admitted",
-            )
-            .with_label(ch.range, format!("`{}` is admission-controlled by `{}`", ch.name, names.join("`, `")))
-            .with_note("the semaphore counts only admitted messages: this one is not counted, so the queues can hold more than the permits allow")
-            .with_help("acquire a permit (`acquire_owned`) before this send and carry it with the message"),
-        );
+        let mut d = Diagnostic::new(
+            LintId::UnadmittedEntry,
+            format!("`{}` sends into `{}` without a permit of `{names}`", task.name, ch.name),
+            s.range,
+            "this message enters the system without being admitted",
+        )
+        .with_label(
+            ch.range,
+            format!("the messages of `{}` carry permits of `{names}`", ch.name),
+        )
+        .with_note("the semaphore counts only admitted messages: this one is not counted, so the queues can hold more than the permits allow")
+        .with_help("acquire a permit (`acquire_owned`) before this send and carry it with the message");
+        if !s.certain {
+            d = d.with_confidence(crate::diagnostic::Confidence::Possible);
+        }
+        out.push(d);
     }
 }

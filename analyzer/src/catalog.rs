@@ -370,6 +370,160 @@ pub fn is_spawn_method(name: &str) -> bool {
     )
 }
 
+/// Extern functions that run their closure or future argument in place, on the caller's
+/// task (by canonical path). Closures handed to other unknown functions run at an unknown
+/// time on an unknown task.
+pub fn runs_in_place(path: &str) -> bool {
+    const PATHS: &[&str] = &[
+        "tokio::time::timeout",
+        "tokio::time::timeout_at",
+        "tokio::task::block_in_place",
+        "tokio::task::unconstrained",
+        "tokio::task::yield_now",
+        "tokio::task::coop::unconstrained",
+        "std::thread::scope",
+        "std::panic::catch_unwind",
+        "std::panic::AssertUnwindSafe",
+        "std::iter::from_fn",
+        "std::iter::repeat_with",
+        "std::iter::successors",
+        "std::future::poll_fn",
+        "std::pin::pin",
+        "futures_executor::block_on",
+        "futures::executor::block_on",
+        "async_std::task::block_on",
+        "smol::block_on",
+        "pollster::block_on",
+        "crossbeam_utils::thread::scope",
+        "crossbeam::scope",
+        "crossbeam::thread::scope",
+        "rayon::scope",
+        "rayon::join",
+        "tracing::Instrument::instrument",
+    ];
+    const PREFIXES: &[&str] = &[
+        "futures_util::future::",
+        "futures::future::",
+        "futures_util::stream::",
+        "futures::stream::",
+        "futures_lite::future::",
+        "tokio_stream::",
+        "async_stream::",
+    ];
+    PATHS.contains(&path) || PREFIXES.iter().any(|p| path.starts_with(p))
+}
+
+/// Methods that run their closure or future argument in place: `Option`/`Result`/iterator
+/// and stream combinators, `block_on`, `run_until`, `scope`.
+pub fn is_inline_method(name: &str) -> bool {
+    matches!(
+        name,
+        "map"
+            | "map_err"
+            | "map_ok"
+            | "map_or"
+            | "map_or_else"
+            | "and_then"
+            | "or_else"
+            | "unwrap_or_else"
+            | "ok_or_else"
+            | "then"
+            | "then_some"
+            | "is_some_and"
+            | "is_none_or"
+            | "is_ok_and"
+            | "inspect"
+            | "inspect_err"
+            | "for_each"
+            | "try_for_each"
+            | "for_each_concurrent"
+            | "try_for_each_concurrent"
+            | "filter"
+            | "filter_map"
+            | "flat_map"
+            | "flatten"
+            | "fold"
+            | "try_fold"
+            | "reduce"
+            | "any"
+            | "all"
+            | "find"
+            | "find_map"
+            | "position"
+            | "take_while"
+            | "skip_while"
+            | "map_while"
+            | "scan"
+            | "retain"
+            | "retain_mut"
+            | "sort_by"
+            | "sort_by_key"
+            | "sort_unstable_by"
+            | "sort_unstable_by_key"
+            | "max_by_key"
+            | "min_by_key"
+            | "max_by"
+            | "min_by"
+            | "or_insert_with"
+            | "or_insert_with_key"
+            | "get_or_insert_with"
+            | "get_or_init"
+            | "get_or_try_init"
+            | "call_once"
+            | "with"
+            | "block_on"
+            | "run_until"
+            | "scope"
+            | "in_scope"
+            | "instrument"
+            | "in_current_span"
+            | "timeout"
+            | "catch_unwind"
+            | "zip"
+            | "chain"
+            | "race"
+            | "or"
+            | "select"
+            | "join"
+            | "try_join"
+            | "buffer_unordered"
+            | "buffered"
+    )
+}
+
+/// `Option`/`Result`/future combinators whose function argument receives the receiver's
+/// value and whose result is what that function returns (`map`, `and_then`, `then`).
+pub fn is_value_combinator(name: &str) -> bool {
+    matches!(
+        name,
+        "map" | "and_then" | "then" | "map_ok" | "map_or_else" | "inspect"
+    )
+}
+
+/// Methods that wrap the future or closure they are called on and pass it on
+/// (`async {}.instrument(span)`, `fut.boxed()`): where it runs is decided by what the
+/// wrapped value is handed to next.
+pub fn is_future_adapter(name: &str) -> bool {
+    matches!(
+        name,
+        "instrument"
+            | "in_current_span"
+            | "boxed"
+            | "boxed_local"
+            | "fuse"
+            | "catch_unwind"
+            | "map"
+            | "then"
+            | "map_err"
+            | "map_ok"
+            | "inspect"
+            | "timeout"
+            | "into_future"
+            | "with_current_subscriber"
+            | "with_subscriber"
+    )
+}
+
 /// True when some known API lives under `prefix` (used to decide glob imports of extern modules).
 pub fn knows(path: &[String]) -> bool {
     lookup(path).is_some()

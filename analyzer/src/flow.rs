@@ -47,6 +47,15 @@ pub enum Slot {
     Msg(ChanIdx),
 }
 
+/// A function passed to a combinator.
+enum FnArg {
+    /// A closure or local function: its parameters and returned values.
+    Body(BodyId),
+    /// A constructor or wrapper: returns its argument.
+    Identity,
+    Unknown,
+}
+
 /// A unit of work of the fixed point: one fact of a file.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 enum Unit {
@@ -359,6 +368,28 @@ impl Flow {
                         self.bind(p, v, Some(*t));
                     }
                 }
+                if targets.is_empty() && catalog::is_value_combinator(&mc.method) {
+                    if let Some(f) = mc.args.last() {
+                        if let FnArg::Body(b) = self.fn_arg(ix, file, *f, mc.body) {
+                            if let Some(p) = ix.body(b).params.first() {
+                                // A stream's adapter sees its messages, a value's its value.
+                                let mut arg = Vals::new();
+                                for (v, c) in &recv {
+                                    match v {
+                                        Val::Rx(_) | Val::Merged { .. } => {}
+                                        _ => {
+                                            arg.insert(v.clone(), *c);
+                                        }
+                                    }
+                                }
+                                for (c, _) in receivers(&recv) {
+                                    merge(&mut arg, self.slot(&Slot::Msg(c)));
+                                }
+                                self.bind(p, arg, Some(b));
+                            }
+                        }
+                    }
+                }
                 if targets.is_empty() && catalog::is_insert_method(&mc.method) {
                     if let Some(a) = mc.args.last() {
                         let v = uncertain(self.eval(ix, file, *a));
@@ -385,6 +416,20 @@ impl Flow {
                     self.store(Slot::Ret(id), v);
                 }
             }
+        }
+    }
+
+    /// What a function argument of a combinator is: a closure or local function (its body),
+    /// a constructor or wrapper that keeps the value (`Some`, `Permit::Owned`, `Arc::new`).
+    fn fn_arg(&self, ix: &Index<'_>, file: FileId, e: ExprId, body: Option<BodyId>) -> FnArg {
+        match ix.expr(file, e) {
+            ExprFact::Body(b) => FnArg::Body(*b),
+            ExprFact::Path(p) if self.local(file, e).is_none() => match ix.path_target(p, body) {
+                CallTarget::LocalFn(b) => FnArg::Body(b),
+                CallTarget::Ctor | CallTarget::Api(Api::Wrap) => FnArg::Identity,
+                _ => FnArg::Unknown,
+            },
+            _ => FnArg::Unknown,
         }
     }
 
@@ -586,14 +631,34 @@ impl Flow {
                         }
                     }
                     CallTarget::LocalFn(b) => out = self.slot(&Slot::Ret(*b)),
+                    CallTarget::Ctor => {
+                        for a in &call.args {
+                            merge(&mut out, self.eval(ix, file, *a));
+                        }
+                    }
                     _ => {}
                 }
             }
             ExprFact::MethodCall(i) => {
                 let mc = &ix.facts[file.0 as usize].method_calls[*i as usize];
                 let recv = self.eval(ix, file, mc.receiver);
-                for t in self.method_targets(ix, file, body, mc.receiver, &mc.method, &recv) {
-                    merge(&mut out, self.slot(&Slot::Ret(t)));
+                let targets = self.method_targets(ix, file, body, mc.receiver, &mc.method, &recv);
+                for t in &targets {
+                    merge(&mut out, self.slot(&Slot::Ret(*t)));
+                }
+                let is_stream = recv
+                    .keys()
+                    .any(|v| matches!(v, Val::Rx(_) | Val::Merged { .. }));
+                if targets.is_empty() && !is_stream && catalog::is_value_combinator(&mc.method) {
+                    // `result.map(Permit::Owned)`, `opt.and_then(|p| ..)`: what the function
+                    // argument returns for the receiver's value.
+                    if let Some(f) = mc.args.last() {
+                        match self.fn_arg(ix, file, *f, body) {
+                            FnArg::Body(b) => merge(&mut out, self.slot(&Slot::Ret(b))),
+                            FnArg::Identity => merge(&mut out, recv.clone()),
+                            FnArg::Unknown => false,
+                        };
+                    }
                 }
                 match catalog::channel_method(&mc.method) {
                     Some(ChannelMethod::Same) => merge(&mut out, recv),

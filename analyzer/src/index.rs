@@ -15,6 +15,9 @@ pub enum CallTarget {
     Api(Api),
     /// A function or associated function of the analyzed crates.
     LocalFn(BodyId),
+    /// A tuple struct or enum variant of the analyzed crates (`Wrapper(x)`,
+    /// `Permit::Owned(p)`): the value holds its arguments.
+    Ctor,
     Unknown,
 }
 
@@ -139,6 +142,10 @@ impl<'a> Index<'a> {
                 kind: ItemKind::Fn(b),
                 ..
             } => (CallTarget::LocalFn(b), None),
+            Res::Item {
+                kind: ItemKind::Other,
+                ..
+            } => (CallTarget::Ctor, None),
             _ => (self.assoc_fn(callee, body), None),
         }
     }
@@ -164,8 +171,34 @@ impl<'a> Index<'a> {
             .map_or(&[][..], |v| v.as_slice());
         match found {
             [one] => CallTarget::LocalFn(*one),
+            [] if callee.segments[n - 2] == "Self" || self.names_local_type(callee) => {
+                CallTarget::Ctor
+            }
             _ => CallTarget::Unknown,
         }
+    }
+
+    /// `Enum::Variant`: the path without its last segment names a local type (no local
+    /// function of that name exists, so the call builds a variant).
+    fn names_local_type(&self, callee: &crate::facts::PathRef) -> bool {
+        let n = callee.segments.len();
+        let ty = crate::facts::PathRef {
+            scope: callee.scope,
+            global: callee.global,
+            segments: callee.segments[..n - 1].to_vec(),
+        };
+        matches!(
+            self.resolver.resolve(&ty),
+            Res::Item {
+                kind: ItemKind::Other,
+                ..
+            }
+        )
+    }
+
+    /// What a path used as a function value (`.map(Permit::Owned)`, `.map(handle)`) is.
+    pub fn path_target(&self, p: &crate::facts::PathRef, body: Option<BodyId>) -> CallTarget {
+        self.resolve_call(p, body).0
     }
 
     /// The covered files with their facts.

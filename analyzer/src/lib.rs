@@ -16,6 +16,7 @@ pub mod lints;
 mod load;
 pub mod model;
 mod permits;
+mod placement;
 mod resolve;
 pub mod source;
 mod suppress;
@@ -47,16 +48,30 @@ pub struct CrateInput {
     pub roots: Roots,
     /// Dependency names as written in code -> the crate's real name (`rename = ...` in Cargo.toml).
     pub extern_renames: HashMap<String, String>,
+    /// Analyze code compiled only with `cfg(test)` too, as `cargo test` builds it: items and
+    /// modules under `#[cfg(test)]` (or any `cfg` that is false without `test`, such as
+    /// `all(test, ..)`), and `#[test]`-like functions. When false they are skipped and
+    /// `#[cfg(test)] mod x;` is not followed. Other `cfg`s (platforms, features) are never
+    /// evaluated: code under them is always analyzed.
+    pub cfg_test: bool,
 }
 
 impl CrateInput {
-    /// A crate that follows the module tree from `root`, with no renamed dependencies.
+    /// A crate that follows the module tree from `root`, with no renamed dependencies and
+    /// without `cfg(test)` code (as `cargo build` compiles it).
     pub fn from_root(name: impl Into<String>, root: impl Into<PathBuf>) -> Self {
         CrateInput {
             name: name.into(),
             roots: Roots::ModuleTree(root.into()),
             extern_renames: HashMap::new(),
+            cfg_test: false,
         }
+    }
+
+    /// The same crate with `cfg(test)` code analyzed or not (see [`CrateInput::cfg_test`]).
+    pub fn with_cfg_test(mut self, cfg_test: bool) -> Self {
+        self.cfg_test = cfg_test;
+        self
     }
 }
 

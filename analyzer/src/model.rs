@@ -353,7 +353,7 @@ impl Model {
                                     waits,
                                     method: mc.method.clone(),
                                     select,
-                                    certain: *certain,
+                                    certain: *certain && !tasks.tasks[t as usize].callback,
                                 });
                             }
                         }
@@ -383,7 +383,7 @@ impl Model {
                                     range: mc.range,
                                     prioritized: preferred.contains(&c) || later_branch_receives,
                                     select,
-                                    certain,
+                                    certain: certain && !tasks.tasks[t as usize].callback,
                                     in_loop: mc.in_loop,
                                 });
                             }
@@ -404,7 +404,7 @@ impl Model {
                             range: l.range,
                             prioritized: false,
                             select: None,
-                            certain: *certain,
+                            certain: *certain && !tasks.tasks[t as usize].callback,
                             in_loop: true,
                         });
                     }

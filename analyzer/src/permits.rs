@@ -16,18 +16,25 @@ pub fn acquires(ix: &Index<'_>, flow: &Flow, tasks: &Tasks) -> Vec<Acquire> {
     for (f, ff) in ix.files() {
         let file = FileId(f as u32);
         // The acquire call under an expression, through `unwrap`/`expect` and the like.
-        let acquire_in = |mut e: ExprId| -> Option<u32> {
+        // The method calls wrapping it are recorded: they belong to the acquiring statement.
+        let mut wrapping: Vec<u32> = Vec::new();
+        let mut acquire_in = |mut e: ExprId| -> Option<u32> {
+            let mut chain = Vec::new();
             for _ in 0..8 {
                 let ExprFact::MethodCall(i) = ix.expr(file, e) else {
                     return None;
                 };
                 let mc = &ff.method_calls[*i as usize];
                 if catalog::is_acquire_method(&mc.method) {
+                    wrapping.extend(chain);
                     return Some(*i);
                 }
-                if catalog::channel_method(&mc.method) != Some(ChannelMethod::Same) {
+                if catalog::channel_method(&mc.method) != Some(ChannelMethod::Same)
+                    && !catalog::is_value_combinator(&mc.method)
+                {
                     return None;
                 }
+                chain.push(*i);
                 e = mc.receiver;
             }
             None
@@ -54,7 +61,7 @@ pub fn acquires(ix: &Index<'_>, flow: &Flow, tasks: &Tasks) -> Vec<Acquire> {
         }
         let mut discarded: Vec<u32> = ff.discarded.iter().filter_map(|e| acquire_in(*e)).collect();
         discarded.extend(ignored);
-        discarded.extend(dropped_next(ix, f, &bound));
+        discarded.extend(dropped_next(ix, f, &bound, &wrapping));
         for (i, mc) in ff.method_calls.iter().enumerate() {
             if !catalog::is_acquire_method(&mc.method) {
                 continue;
@@ -86,20 +93,53 @@ pub fn acquires(ix: &Index<'_>, flow: &Flow, tasks: &Tasks) -> Vec<Acquire> {
     out
 }
 
-/// For each channel, the semaphores whose permits travel inside its messages: directly, or
-/// in a field, tuple element or wrapper of the message, a few levels deep.
-pub fn carried_permits(flow: &Flow, channels: usize) -> Vec<Vec<u32>> {
-    let mut fields: HashMap<&str, Vec<&crate::flow::Vals>> = HashMap::new();
-    for (slot, vals) in &flow.slots {
-        if let Slot::Field(ty, _) = slot {
-            fields.entry(ty.as_str()).or_default().push(vals);
+/// Finds the permits a value carries: itself, or in a field, tuple element or wrapper of
+/// it, a few levels deep.
+pub struct Carriers<'f> {
+    fields: HashMap<&'f str, Vec<&'f crate::flow::Vals>>,
+}
+
+impl<'f> Carriers<'f> {
+    /// Indexes the fields of every local struct type in `flow`.
+    pub fn new(flow: &'f Flow) -> Self {
+        let mut fields: HashMap<&str, Vec<&crate::flow::Vals>> = HashMap::new();
+        for (slot, vals) in &flow.slots {
+            if let Slot::Field(ty, _) = slot {
+                fields.entry(ty.as_str()).or_default().push(vals);
+            }
+        }
+        Carriers { fields }
+    }
+
+    /// The semaphores whose permits `vals` carry, appended to `out`.
+    pub fn sems_in(&self, vals: &crate::flow::Vals, depth: usize, out: &mut Vec<u32>) {
+        if depth > 3 {
+            return;
+        }
+        for v in vals.keys() {
+            match v {
+                Val::Permit(s) => out.push(*s),
+                Val::Tuple(items) => items.iter().for_each(|i| self.sems_in(i, depth + 1, out)),
+                Val::Struct(ty) => self
+                    .fields
+                    .get(ty.as_str())
+                    .into_iter()
+                    .flatten()
+                    .for_each(|f| self.sems_in(f, depth + 1, out)),
+                _ => {}
+            }
         }
     }
+}
+
+/// For each channel, the semaphores whose permits travel inside its messages.
+pub fn carried_permits(flow: &Flow, channels: usize) -> Vec<Vec<u32>> {
+    let carriers = Carriers::new(flow);
     (0..channels)
         .map(|c| {
             let mut sems = Vec::new();
             if let Some(msg) = flow.slots.get(&Slot::Msg(c as u32)) {
-                permits_in(msg, &fields, 0, &mut sems);
+                carriers.sems_in(msg, 0, &mut sems);
             }
             sems.sort_unstable();
             sems.dedup();
@@ -108,33 +148,15 @@ pub fn carried_permits(flow: &Flow, channels: usize) -> Vec<Vec<u32>> {
         .collect()
 }
 
-fn permits_in(
-    vals: &crate::flow::Vals,
-    fields: &HashMap<&str, Vec<&crate::flow::Vals>>,
-    depth: usize,
-    out: &mut Vec<u32>,
-) {
-    if depth > 3 {
-        return;
-    }
-    for v in vals.keys() {
-        match v {
-            Val::Permit(s) => out.push(*s),
-            Val::Tuple(items) => items
-                .iter()
-                .for_each(|i| permits_in(i, fields, depth + 1, out)),
-            Val::Struct(ty) => fields
-                .get(ty.as_str())
-                .into_iter()
-                .flatten()
-                .for_each(|f| permits_in(f, fields, depth + 1, out)),
-            _ => {}
-        }
-    }
-}
-
 /// Acquires whose permit is passed to `drop` right after, with no call in between.
-fn dropped_next(ix: &Index<'_>, f: usize, bound: &HashMap<u32, Option<String>>) -> Vec<u32> {
+/// Any call between counts as work (a lock taken, a counter updated), except the method
+/// calls that wrap the acquisition itself (`.await.unwrap()`).
+fn dropped_next(
+    ix: &Index<'_>,
+    f: usize,
+    bound: &HashMap<u32, Option<String>>,
+    wrapping: &[u32],
+) -> Vec<u32> {
     let ff = &ix.facts[f];
     let file = FileId(f as u32);
     let mut out = Vec::new();
@@ -152,10 +174,11 @@ fn dropped_next(ix: &Index<'_>, f: usize, bound: &HashMap<u32, Option<String>>) 
         let between =
             |start: u32, body| body == acq.body && start > acq.range.end && start < drop_at;
         let work_between = ff.calls.iter().any(|c| between(c.range.start, c.body))
-            || ff.method_calls.iter().any(|m| {
-                between(m.range.start, m.body)
-                    && catalog::channel_method(&m.method) != Some(ChannelMethod::Same)
-            });
+            || ff
+                .method_calls
+                .iter()
+                .enumerate()
+                .any(|(mi, m)| between(m.range.start, m.body) && !wrapping.contains(&(mi as u32)));
         if !work_between {
             out.push(i);
         }
@@ -230,6 +253,70 @@ fn expr_mentions(ix: &Index<'_>, file: FileId, e: ExprId, name: &str) -> bool {
     }
 }
 
+/// True when the spawned future or closure takes with it a local of the spawning body that
+/// holds a permit of one of `sems` (through `map(Permit::Owned)`, `if let Ok(p) = ..`, a
+/// struct or tuple that carries it): the permit moves into the task.
+fn captures_permit(
+    ix: &Index<'_>,
+    flow: &Flow,
+    carriers: &Carriers<'_>,
+    site: &crate::tasks::SpawnSite,
+    sems: &[u32],
+) -> bool {
+    if sems.is_empty() {
+        return false;
+    }
+    let file = site.file;
+    let ff = &ix.facts[file.0 as usize];
+    let holds = |e: ExprId| {
+        let ExprFact::Path(p) = ix.expr(file, e) else {
+            return false;
+        };
+        if p.segments.len() != 1 {
+            return false;
+        }
+        // Bound outside the task: in the spawning body or around it.
+        let outside = ix
+            .binding_body(ix.expr_body(file, e), &p.segments[0])
+            .is_some_and(|b| !site.roots.iter().any(|r| is_within(ix, b, *r)));
+        if !outside {
+            return false;
+        }
+        let mut held = Vec::new();
+        carriers.sems_in(&flow.eval(ix, file, e), 0, &mut held);
+        held.iter().any(|s| sems.contains(s))
+    };
+    let in_arg = arg_exprs(ix, file, site.arg);
+    in_arg.into_iter().any(holds)
+        || ff.exprs.iter().enumerate().any(|(e, _)| {
+            ff.expr_body[e].is_some_and(|b| site.roots.iter().any(|r| is_within(ix, b, *r)))
+                && holds(ExprId(e as u32))
+        })
+}
+
+/// The expressions of a spawn argument outside the bodies it starts.
+fn arg_exprs(ix: &Index<'_>, file: FileId, e: ExprId) -> Vec<ExprId> {
+    let ff = &ix.facts[file.0 as usize];
+    let mut out = vec![e];
+    let mut i = 0;
+    while i < out.len() && out.len() < 256 {
+        match ix.expr(file, out[i]) {
+            ExprFact::Call(c) => out.extend(&ff.calls[*c as usize].args),
+            ExprFact::MethodCall(m) => {
+                let mc = &ff.method_calls[*m as usize];
+                out.push(mc.receiver);
+                out.extend(&mc.args);
+            }
+            ExprFact::Tuple(items) | ExprFact::Either(items) => out.extend(items),
+            ExprFact::Struct { fields, .. } => out.extend(fields.iter().map(|(_, f)| *f)),
+            ExprFact::Field { base, .. } | ExprFact::Index(base) => out.push(*base),
+            _ => {}
+        }
+        i += 1;
+    }
+    out
+}
+
 /// Decides, for each spawn site, whether it runs per item of incoming work and what bounds it.
 pub fn classify_spawns(
     ix: &Index<'_>,
@@ -237,6 +324,7 @@ pub fn classify_spawns(
     sites: &mut [crate::tasks::SpawnSite],
     acquires: &[Acquire],
 ) {
+    let carriers = Carriers::new(flow);
     for site in sites.iter_mut() {
         let file = site.file;
         let ff = &ix.facts[file.0 as usize];
@@ -270,10 +358,11 @@ pub fn classify_spawns(
         site.bound = if site.awaited {
             Some(crate::tasks::SpawnBound::Awaited)
         } else if let Some(&p) = site.loop_permits.iter().find(|&&p| {
-            acquires[p]
-                .bound_to
+            let a = &acquires[p];
+            a.bound_to
                 .as_deref()
                 .is_some_and(|name| expr_mentions(ix, file, site.arg, name))
+                || captures_permit(ix, flow, &carriers, site, &a.sems)
         }) {
             Some(crate::tasks::SpawnBound::Permit(p))
         } else if site.receiver.as_deref().is_some_and(|set| {

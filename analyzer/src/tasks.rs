@@ -25,6 +25,9 @@ pub struct Task {
     pub replicated: bool,
     /// An OS thread rather than an async task.
     pub thread: bool,
+    /// A closure or future handed to code the analysis does not know (a callback): it runs
+    /// at an unknown time on an unknown task, so what it does is only `possible`.
+    pub callback: bool,
 }
 
 /// A spawn site: where, what it runs, how.
@@ -92,6 +95,11 @@ impl Tasks {
         for s in &sites {
             roots.extend(&s.roots);
         }
+        let callbacks: Vec<BodyId> = crate::placement::detached_bodies(ix, flow)
+            .into_iter()
+            .filter(|b| !roots.contains(b))
+            .collect();
+        roots.extend(&callbacks);
         let edges = body_edges(ix, flow);
         let mut sites = sites;
         for s in &mut sites {
@@ -106,8 +114,23 @@ impl Tasks {
                     spawn: Some(s.range),
                     replicated,
                     thread: s.thread,
+                    callback: false,
                 });
             }
+        }
+        for &root in &callbacks {
+            let name = match ix.enclosing_fn(root) {
+                Some(f) => format!("{}::{{callback}}", ix.body_name(f)),
+                None => "{callback}".to_string(),
+            };
+            out.tasks.push(Task {
+                name,
+                root,
+                spawn: None,
+                replicated: false,
+                thread: false,
+                callback: true,
+            });
         }
         // Entry tasks: outermost functions with bodies no spawned task reaches.
         let mut reached: HashSet<BodyId> = HashSet::default();
@@ -140,6 +163,7 @@ impl Tasks {
                         spawn: None,
                         replicated: false,
                         thread: false,
+                        callback: false,
                     });
                     out.tasks.len() as TaskIdx - 1
                 });

@@ -1,0 +1,124 @@
+//! Where a closure or async block runs. Written inside a function, it runs in that
+//! function's task only when the code says so: it is called, awaited, bound, or handed to
+//! a local function or a known combinator that runs it in place (`map`, `for_each`,
+//! `timeout`, `join`). Handed to code the analysis does not know (a signal handler's
+//! `set_handler`, a callback registry's `push`, a framework's `on_message`), it runs at an
+//! unknown time on an unknown task: its sends and receives are not its parent's.
+
+use crate::catalog::{self, Api};
+use crate::facts::{BodyId, ExprFact, ExprId, FileFacts};
+use crate::flow::Flow;
+use crate::index::{CallTarget, Index};
+use crate::source::FileId;
+
+/// How an expression is used by the expression around it.
+#[derive(Copy, Clone, Debug)]
+enum Use {
+    /// Argument of path call `i`.
+    CallArg(u32),
+    /// Receiver of method call `i`.
+    Receiver(u32),
+    /// Argument of method call `i`.
+    MethodArg(u32),
+}
+
+/// Closures and async blocks of the covered files that are handed to unknown code.
+pub fn detached_bodies(ix: &Index<'_>, flow: &Flow) -> Vec<BodyId> {
+    let mut out = Vec::new();
+    for (f, ff) in ix.files() {
+        let file = FileId(f as u32);
+        let uses = uses(ff);
+        let mut expr_of_call = vec![None; ff.calls.len()];
+        let mut expr_of_method = vec![None; ff.method_calls.len()];
+        for (e, fact) in ff.exprs.iter().enumerate() {
+            match fact {
+                ExprFact::Call(i) => expr_of_call[*i as usize] = Some(ExprId(e as u32)),
+                ExprFact::MethodCall(i) => expr_of_method[*i as usize] = Some(ExprId(e as u32)),
+                _ => {}
+            }
+        }
+        for (e, fact) in ff.exprs.iter().enumerate() {
+            let ExprFact::Body(b) = fact else { continue };
+            let mut at = ExprId(e as u32);
+            // Up through wrappers (`Box::pin(async {})`, `async {}.instrument(span)`).
+            for _ in 0..8 {
+                let next = match uses[at.0 as usize] {
+                    None => break,
+                    Some(Use::CallArg(i)) => match &ix.call_targets[f][i as usize] {
+                        CallTarget::Api(Api::Wrap) => expr_of_call[i as usize],
+                        CallTarget::Unknown if !runs_in_place_path(ix, f, i) => {
+                            out.push(*b);
+                            break;
+                        }
+                        _ => break,
+                    },
+                    Some(Use::Receiver(i)) => {
+                        let mc = &ff.method_calls[i as usize];
+                        if catalog::is_future_adapter(&mc.method) {
+                            expr_of_method[i as usize]
+                        } else {
+                            break;
+                        }
+                    }
+                    Some(Use::MethodArg(i)) => {
+                        let mc = &ff.method_calls[i as usize];
+                        if !runs_in_place_method(ix, flow, file, mc) {
+                            out.push(*b);
+                        }
+                        break;
+                    }
+                };
+                match next {
+                    Some(n) => at = n,
+                    None => break,
+                }
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// For each expression, the call or method call it is an argument or receiver of.
+fn uses(ff: &FileFacts) -> Vec<Option<Use>> {
+    let mut out = vec![None; ff.exprs.len()];
+    for (i, c) in ff.calls.iter().enumerate() {
+        for a in &c.args {
+            out[a.0 as usize] = Some(Use::CallArg(i as u32));
+        }
+    }
+    for (i, mc) in ff.method_calls.iter().enumerate() {
+        out[mc.receiver.0 as usize] = Some(Use::Receiver(i as u32));
+        for a in &mc.args {
+            out[a.0 as usize] = Some(Use::MethodArg(i as u32));
+        }
+    }
+    out
+}
+
+/// An unknown path call that runs its closure or future argument in place: a known
+/// combinator (`tokio::time::timeout`, `futures::future::join`, `std::thread::scope`).
+fn runs_in_place_path(ix: &Index<'_>, f: usize, i: u32) -> bool {
+    ix.call_paths[f][i as usize]
+        .as_deref()
+        .is_some_and(catalog::runs_in_place)
+}
+
+/// A method call that runs its closure or future argument in place: a local method the
+/// receiver's type was followed to (its summary decides), a known combinator, a spawn (its
+/// own task, found elsewhere).
+fn runs_in_place_method(
+    ix: &Index<'_>,
+    flow: &Flow,
+    file: FileId,
+    mc: &crate::facts::MethodCallFact,
+) -> bool {
+    if catalog::is_inline_method(&mc.method) || catalog::is_spawn_method(&mc.method) {
+        return true;
+    }
+    let recv = flow.eval(ix, file, mc.receiver);
+    !flow
+        .method_targets(ix, file, mc.body, mc.receiver, &mc.method, &recv)
+        .is_empty()
+}

@@ -19,6 +19,13 @@ A semaphore permit that is released before the work it should guard:
 - a permit acquired in a loop that spawns a task per item, but not moved into that task: it
   is released at the end of the iteration while the task runs on.
 
+Only a value the analysis followed to a semaphore is one: a constructor (tokio, async-lock,
+futures-intrusive, embassy-sync, maitake-sync) or a declared type (`limit: Arc<Semaphore>`,
+a field `permits: Semaphore`). A method named `acquire` on anything else (a rate limiter, a
+pool, a lock) is not a permit and is never reported. Not reported either: `acquire_many(n)`
+dropped at once (a barrier that waits for `n` free permits, e.g. every in-flight one), a
+permit dropped after work such as a critical section, `let _permit = ..` (a binding, kept).
+
 ### Why it matters
 The code looks bounded and is not: the permit count never reaches the work, so the semaphore
 limits nothing and load grows without limit exactly as if it were absent.

@@ -66,6 +66,8 @@ fn main() -> ExitCode {
             name: "corpus".to_string(),
             roots: Roots::Files(files.clone()),
             extern_renames: HashMap::new(),
+            // Every line is analyzed, as `syn::parse_file` parses every line.
+            cfg_test: true,
         }]
     };
     println!("  analyzed as {} crate(s) of loose files", input.len());
@@ -199,6 +201,8 @@ fn per_package(files: &[PathBuf]) -> Vec<CrateInput> {
                 .map_or("(no package)".into(), |n| n.to_string_lossy().into_owned()),
             roots: Roots::Files(files),
             extern_renames: HashMap::new(),
+            // Every line is analyzed, as `syn::parse_file` parses every line.
+            cfg_test: true,
         })
         .collect()
 }

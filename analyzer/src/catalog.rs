@@ -196,6 +196,8 @@ static REEXPORTS: &[(&[&str], &[&str])] = &[
     (&["core", "mem"], &["std", "mem"]),
     (&["futures", "stream"], &["futures_util", "stream"]),
     (&["futures", "future"], &["futures_util", "future"]),
+    (&["tokio", "sync", "semaphore"], &["tokio", "sync"]),
+    (&["async_lock", "semaphore"], &["async_lock"]),
     (&["alloc", "sync"], &["std", "sync"]),
     (&["alloc", "rc"], &["std", "rc"]),
     (&["alloc", "boxed", "Box"], &["Box"]),
@@ -368,6 +370,47 @@ pub fn is_spawn_method(name: &str) -> bool {
         name,
         "spawn" | "spawn_local" | "spawn_blocking" | "spawn_on"
     )
+}
+
+/// What a value of a known library type is, for declared types of parameters, fields and
+/// locals.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum TypeKind {
+    Semaphore,
+    Permit,
+}
+
+/// The kind of a library type by canonical path (`tokio::sync::Semaphore`).
+pub fn type_kind(path: &[String]) -> Option<TypeKind> {
+    const SEMAPHORES: &[&str] = &[
+        "tokio::sync::Semaphore",
+        "tokio_util::sync::PollSemaphore",
+        "async_lock::Semaphore",
+        "futures_intrusive::sync::Semaphore",
+        "futures_intrusive::sync::LocalSemaphore",
+        "futures_intrusive::sync::GenericSemaphore",
+        "embassy_sync::semaphore::GreedySemaphore",
+        "embassy_sync::semaphore::FairSemaphore",
+        "maitake_sync::Semaphore",
+    ];
+    const PERMITS: &[&str] = &[
+        "tokio::sync::SemaphorePermit",
+        "tokio::sync::OwnedSemaphorePermit",
+        "async_lock::SemaphoreGuard",
+        "async_lock::SemaphoreGuardArc",
+        "futures_intrusive::sync::SemaphoreReleaser",
+        "futures_intrusive::sync::GenericSemaphoreReleaser",
+        "embassy_sync::semaphore::SemaphoreReleaser",
+        "maitake_sync::semaphore::Permit",
+    ];
+    let p = canonicalize(path).join("::");
+    if SEMAPHORES.contains(&p.as_str()) {
+        Some(TypeKind::Semaphore)
+    } else if PERMITS.contains(&p.as_str()) {
+        Some(TypeKind::Permit)
+    } else {
+        None
+    }
 }
 
 /// Extern functions that run their closure or future argument in place, on the caller's

@@ -8,8 +8,9 @@ use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 
-/// Extracts the facts of `file`, whose id is `id`.
-pub fn extract(id: FileId, file: &syn::File, text: &str) -> FileFacts {
+/// Extracts the facts of `file`, whose id is `id`. Without `cfg_test`, code compiled only with
+/// `cfg(test)` is skipped (see [`crate::CrateInput::cfg_test`]).
+pub fn extract(id: FileId, file: &syn::File, text: &str, cfg_test: bool) -> FileFacts {
     let mut x = Extractor {
         file: id,
         facts: FileFacts::default(),
@@ -19,16 +20,21 @@ pub fn extract(id: FileId, file: &syn::File, text: &str) -> FileFacts {
         in_macro: false,
         inline_dirs: Vec::new(),
         select_pos: None,
+        cfg_test,
     };
     x.facts.scopes.push(Scope {
         is_module: true,
         ..Scope::default()
     });
+    x.facts.allows = crate::suppress::scan_allows(text);
+    // `#![cfg(test)]` at the top of a module file: the whole module is test code.
+    if !x.compiled(&file.attrs) {
+        return x.facts;
+    }
     x.register_items(&file.items);
     for item in &file.items {
         x.visit_item(item);
     }
-    x.facts.allows = crate::suppress::scan_allows(text);
     x.facts
 }
 
@@ -43,6 +49,8 @@ struct Extractor {
     inline_dirs: Vec<String>,
     /// Set while recording the future of a select branch.
     select_pos: Option<SelectPos>,
+    /// Code compiled only with `cfg(test)` is analyzed too.
+    cfg_test: bool,
 }
 
 impl Extractor {
@@ -83,7 +91,32 @@ impl Extractor {
         }
     }
 
+    /// False for code under attributes that leave it out of the build being analyzed.
+    fn compiled(&self, attrs: &[syn::Attribute]) -> bool {
+        self.cfg_test || !cfg_false_without_test(attrs)
+    }
+
+    /// Whether an item is part of the build being analyzed: its `cfg`, and for a function
+    /// whether it is a test (`#[test]`, `#[tokio::test]`, ...).
+    fn keeps_item(&self, item: &syn::Item) -> bool {
+        let attrs = item_attrs(item);
+        self.compiled(attrs)
+            && (self.cfg_test || !matches!(item, syn::Item::Fn(_)) || !is_test_fn(attrs))
+    }
+
+    fn keeps_stmt(&self, stmt: &syn::Stmt) -> bool {
+        match stmt {
+            syn::Stmt::Local(l) => self.compiled(&l.attrs),
+            syn::Stmt::Item(i) => self.keeps_item(i),
+            syn::Stmt::Expr(e, _) => self.compiled(expr_attrs(e)),
+            syn::Stmt::Macro(m) => self.compiled(&m.attrs),
+        }
+    }
+
     fn register_item(&mut self, item: &syn::Item) {
+        if !self.keeps_item(item) {
+            return;
+        }
         let (name, kind) = match item {
             syn::Item::Fn(f) => {
                 // The body id is assigned when the function is visited; it is the id the next
@@ -116,7 +149,10 @@ impl Extractor {
                 }
                 return;
             }
-            syn::Item::Struct(s) => (s.ident.to_string(), ItemKind::Other),
+            syn::Item::Struct(s) => {
+                self.struct_fields(s);
+                (s.ident.to_string(), ItemKind::Other)
+            }
             syn::Item::Enum(e) => (e.ident.to_string(), ItemKind::Other),
             syn::Item::Union(u) => (u.ident.to_string(), ItemKind::Other),
             syn::Item::Trait(t) => (t.ident.to_string(), ItemKind::Other),
@@ -144,6 +180,7 @@ impl Extractor {
             in_loop: self.cur_loop.is_some(),
             params: Vec::new(),
             param_types: Vec::new(),
+            param_type_paths: Vec::new(),
             returns: Vec::new(),
         });
         let saved = (self.body, self.cur_loop);
@@ -184,6 +221,14 @@ impl Extractor {
                 syn::FnArg::Typed(t) => named_type(&t.ty),
             })
             .collect();
+        self.facts.bodies[id.idx as usize].param_type_paths = sig
+            .inputs
+            .iter()
+            .map(|a| match a {
+                syn::FnArg::Receiver(_) => None,
+                syn::FnArg::Typed(t) => self.type_path(&t.ty),
+            })
+            .collect();
         if let Some(ret) = self.block_value(block) {
             self.facts.bodies[id.idx as usize].returns.push(ret);
         }
@@ -192,11 +237,67 @@ impl Extractor {
 
     /// `let pat = init` (also `if let`, `while let` and match arms).
     fn let_fact(&mut self, pat: &syn::Pat, init: ExprId) {
+        let ty = match pat {
+            syn::Pat::Type(t) => self.type_path(&t.ty),
+            _ => None,
+        };
         self.facts.lets.push(LetFact {
             body: self.body,
             pat: pat_fact(pat),
             init,
+            ty,
         });
+    }
+
+    /// A declared type as a path to resolve, through references, parentheses and the
+    /// wrappers that do not change what a handle is (`&Arc<Mutex<Semaphore>>` -> `Semaphore`).
+    fn type_path(&self, ty: &syn::Type) -> Option<PathRef> {
+        let mut ty = ty;
+        for _ in 0..8 {
+            ty = match ty {
+                syn::Type::Reference(r) => &r.elem,
+                syn::Type::Paren(p) => &p.elem,
+                syn::Type::Group(g) => &g.elem,
+                syn::Type::Path(p) if p.qself.is_none() => {
+                    let last = p.path.segments.last()?;
+                    let wrapper = matches!(
+                        last.ident.to_string().as_str(),
+                        "Arc" | "Rc" | "Box" | "Mutex" | "RwLock" | "Option" | "Pin"
+                    );
+                    match &last.arguments {
+                        syn::PathArguments::AngleBracketed(args) if wrapper => {
+                            match args.args.first() {
+                                Some(syn::GenericArgument::Type(inner)) => inner,
+                                _ => return None,
+                            }
+                        }
+                        _ => return Some(self.path_ref(&p.path)),
+                    }
+                }
+                _ => return None,
+            };
+        }
+        None
+    }
+
+    /// Records the named fields of a struct declaration with their types.
+    fn struct_fields(&mut self, s: &syn::ItemStruct) {
+        let syn::Fields::Named(named) = &s.fields else {
+            return;
+        };
+        let owner = s.ident.to_string();
+        for f in &named.named {
+            let (Some(ident), Some(ty)) = (&f.ident, self.type_path(&f.ty)) else {
+                continue;
+            };
+            let range = self.range(ident.span());
+            self.facts.fields.push(crate::facts::FieldDecl {
+                owner: owner.clone(),
+                name: ident.to_string(),
+                ty,
+                range,
+            });
+        }
     }
 
     /// The initializer of a `const` or `static` is a body of its own.
@@ -487,6 +588,9 @@ impl Extractor {
         }
         let mut tail = None;
         for (i, stmt) in b.stmts.iter().enumerate() {
+            if !self.keeps_stmt(stmt) {
+                continue;
+            }
             match stmt {
                 syn::Stmt::Expr(e, None) if i + 1 == b.stmts.len() => tail = Some(self.expr(e)),
                 syn::Stmt::Expr(e, Some(_)) => {
@@ -759,6 +863,116 @@ fn bind_use(ident: String, name: String, global: bool, prefix: &[String], out: &
     });
 }
 
+/// True when some `#[cfg(..)]` among `attrs` is false in a build without `cfg(test)`:
+/// `test`, `all(test, ..)`, `not(not(test))`, `any()`. Other predicates (platforms,
+/// features) are unknown, and code under them is kept.
+fn cfg_false_without_test(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|a| match &a.meta {
+        syn::Meta::List(l) if l.path.is_ident("cfg") => l
+            .parse_args_with(<syn::Meta as syn::parse::Parse>::parse)
+            .is_ok_and(|m| eval_cfg(&m) == Some(false)),
+        _ => false,
+    })
+}
+
+/// A `cfg` predicate's value without `cfg(test)`: `Some` when it does not depend on anything
+/// else, `None` when it does.
+fn eval_cfg(m: &syn::Meta) -> Option<bool> {
+    match m {
+        syn::Meta::Path(p) if p.is_ident("test") => Some(false),
+        syn::Meta::List(l) => {
+            let args = l
+                .parse_args_with(Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated)
+                .ok()?;
+            let vals: Vec<Option<bool>> = args.iter().map(eval_cfg).collect();
+            if l.path.is_ident("not") {
+                match vals.as_slice() {
+                    [v] => v.map(|v| !v),
+                    _ => None,
+                }
+            } else if l.path.is_ident("all") {
+                if vals.contains(&Some(false)) {
+                    Some(false)
+                } else if vals.iter().all(|v| *v == Some(true)) {
+                    Some(true)
+                } else {
+                    None
+                }
+            } else if l.path.is_ident("any") {
+                if vals.contains(&Some(true)) {
+                    Some(true)
+                } else if vals.iter().all(|v| *v == Some(false)) {
+                    Some(false)
+                } else {
+                    None
+                }
+            } else {
+                None
+            }
+        }
+        _ => None,
+    }
+}
+
+/// A test function: `#[test]`, `#[bench]`, `#[tokio::test]` and any `#[path::test]`, and the
+/// test attributes of `test-case`, `rstest` and `wasm-bindgen-test`. They are compiled only
+/// with `cfg(test)`.
+fn is_test_fn(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|a| {
+        a.path().segments.last().is_some_and(|s| {
+            ["test", "bench", "test_case", "rstest", "wasm_bindgen_test"]
+                .iter()
+                .any(|name| s.ident == name)
+        })
+    })
+}
+
+fn item_attrs(item: &syn::Item) -> &[syn::Attribute] {
+    use syn::Item as I;
+    match item {
+        I::Const(i) => &i.attrs,
+        I::Enum(i) => &i.attrs,
+        I::ExternCrate(i) => &i.attrs,
+        I::Fn(i) => &i.attrs,
+        I::ForeignMod(i) => &i.attrs,
+        I::Impl(i) => &i.attrs,
+        I::Macro(i) => &i.attrs,
+        I::Mod(i) => &i.attrs,
+        I::Static(i) => &i.attrs,
+        I::Struct(i) => &i.attrs,
+        I::Trait(i) => &i.attrs,
+        I::TraitAlias(i) => &i.attrs,
+        I::Type(i) => &i.attrs,
+        I::Union(i) => &i.attrs,
+        I::Use(i) => &i.attrs,
+        _ => &[],
+    }
+}
+
+/// The outer attributes of an expression statement (`#[cfg(test)] check();`).
+fn expr_attrs(e: &syn::Expr) -> &[syn::Attribute] {
+    use syn::Expr as E;
+    match e {
+        E::Assign(x) => &x.attrs,
+        E::Async(x) => &x.attrs,
+        E::Await(x) => &x.attrs,
+        E::Block(x) => &x.attrs,
+        E::Call(x) => &x.attrs,
+        E::ForLoop(x) => &x.attrs,
+        E::If(x) => &x.attrs,
+        E::Let(x) => &x.attrs,
+        E::Loop(x) => &x.attrs,
+        E::Macro(x) => &x.attrs,
+        E::Match(x) => &x.attrs,
+        E::MethodCall(x) => &x.attrs,
+        E::Path(x) => &x.attrs,
+        E::Try(x) => &x.attrs,
+        E::Unsafe(x) => &x.attrs,
+        E::While(x) => &x.attrs,
+        _ => &[],
+    }
+}
+
 fn path_attr(attrs: &[syn::Attribute]) -> Option<String> {
     attrs.iter().find_map(|a| match &a.meta {
         syn::Meta::NameValue(nv) if nv.path.is_ident("path") => match &nv.value {
@@ -783,25 +997,7 @@ impl<'ast> Visit<'ast> for Extractor {
     fn visit_item_mod(&mut self, m: &'ast syn::ItemMod) {
         let name = m.ident.to_string();
         match &m.content {
-            None => {
-                // From `pub`/`mod` to `;`: attributes are not part of the declaration.
-                let start = match &m.vis {
-                    syn::Visibility::Inherited => m.mod_token.span,
-                    vis => vis.span(),
-                };
-                let end = m.semi.map_or(m.ident.span(), |s| s.span);
-                let range = FileRange {
-                    end: self.range(end).end,
-                    ..self.range(start)
-                };
-                self.facts.mod_decls.push(ModDecl {
-                    scope: self.scope,
-                    name,
-                    path_attr: path_attr(&m.attrs),
-                    inline_dirs: self.inline_dirs.clone(),
-                    range,
-                });
-            }
+            None => self.mod_decl(m, false),
             Some((_, items)) => {
                 let parent_module = Some(self.module_of(self.scope));
                 let id = self.new_scope(Scope {
@@ -833,13 +1029,43 @@ impl<'ast> Visit<'ast> for Extractor {
         let self_ty = type_name(&i.self_ty).unwrap_or_default();
         for item in &i.items {
             match item {
-                syn::ImplItem::Fn(f) => {
+                syn::ImplItem::Fn(f)
+                    if self.compiled(&f.attrs) && (self.cfg_test || !is_test_fn(&f.attrs)) =>
+                {
                     self.fn_body(&f.sig, Some(self_ty.clone()), f.sig.ident.span(), &f.block)
                 }
-                syn::ImplItem::Const(c) => self.visit_expr(&c.expr),
-                syn::ImplItem::Macro(m) => self.visit_macro(&m.mac),
+                syn::ImplItem::Const(c) if self.compiled(&c.attrs) => self.visit_expr(&c.expr),
+                syn::ImplItem::Macro(m) if self.compiled(&m.attrs) => self.visit_macro(&m.mac),
                 _ => {}
             }
+        }
+    }
+
+    fn visit_item(&mut self, item: &'ast syn::Item) {
+        if self.keeps_item(item) {
+            visit::visit_item(self, item);
+        } else if let syn::Item::Mod(m @ syn::ItemMod { content: None, .. }) = item {
+            // Not followed; in a set of loose files its file is left out.
+            self.mod_decl(m, true);
+        }
+    }
+
+    fn visit_stmt(&mut self, stmt: &'ast syn::Stmt) {
+        if self.keeps_stmt(stmt) {
+            visit::visit_stmt(self, stmt);
+        }
+    }
+
+    fn visit_trait_item(&mut self, item: &'ast syn::TraitItem) {
+        let attrs: &[syn::Attribute] = match item {
+            syn::TraitItem::Const(c) => &c.attrs,
+            syn::TraitItem::Fn(f) => &f.attrs,
+            syn::TraitItem::Type(t) => &t.attrs,
+            syn::TraitItem::Macro(m) => &m.attrs,
+            _ => &[],
+        };
+        if self.compiled(attrs) {
+            visit::visit_trait_item(self, item);
         }
     }
 
@@ -949,6 +1175,28 @@ impl<'ast> Visit<'ast> for Extractor {
 }
 
 impl Extractor {
+    /// Records `mod name;` for the loader.
+    fn mod_decl(&mut self, m: &syn::ItemMod, test_only: bool) {
+        // From `pub`/`mod` to `;`: attributes are not part of the declaration.
+        let start = match &m.vis {
+            syn::Visibility::Inherited => m.mod_token.span,
+            vis => vis.span(),
+        };
+        let end = m.semi.map_or(m.ident.span(), |s| s.span);
+        let range = FileRange {
+            end: self.range(end).end,
+            ..self.range(start)
+        };
+        self.facts.mod_decls.push(ModDecl {
+            scope: self.scope,
+            name: m.ident.to_string(),
+            path_attr: path_attr(&m.attrs),
+            inline_dirs: self.inline_dirs.clone(),
+            range,
+            test_only,
+        });
+    }
+
     fn module_of(&self, mut scope: ScopeId) -> ScopeId {
         loop {
             let s = &self.facts.scopes[scope.idx as usize];

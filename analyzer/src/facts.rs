@@ -77,6 +77,9 @@ pub struct ModDecl {
     /// Inline modules between the file's root and this declaration (for the directory).
     pub inline_dirs: Vec<String>,
     pub range: FileRange,
+    /// Compiled only with `cfg(test)` (`#[cfg(test)] mod tests;`) while the crate is analyzed
+    /// without it: the loader does not follow it, and drops its file from a set of loose files.
+    pub test_only: bool,
 }
 
 /// What kind of body.
@@ -108,6 +111,9 @@ pub struct BodyFact {
     pub params: Vec<PatFact>,
     /// The declared type of each parameter, by name (`&Conn`, `Arc<Conn>` -> `Conn`).
     pub param_types: Vec<Option<String>>,
+    /// The declared type of each parameter as a path to resolve, through references and
+    /// wrappers (`Arc<tokio::sync::Semaphore>` -> `tokio::sync::Semaphore`).
+    pub param_type_paths: Vec<Option<PathRef>>,
     /// Returned values: the tail expression and every `return e`.
     pub returns: Vec<ExprId>,
 }
@@ -210,6 +216,20 @@ pub struct LetFact {
     pub body: Option<BodyId>,
     pub pat: PatFact,
     pub init: ExprId,
+    /// `let x: T = ..`: the declared type, through references and wrappers.
+    pub ty: Option<PathRef>,
+}
+
+/// A named field of a struct declaration, with its declared type.
+#[derive(Clone, Debug)]
+pub struct FieldDecl {
+    /// The struct's name.
+    pub owner: String,
+    pub name: String,
+    /// The field's type through references and wrappers (`Arc<Semaphore>` -> `Semaphore`).
+    pub ty: PathRef,
+    /// The field's name in the declaration.
+    pub range: FileRange,
 }
 
 /// `place = value;`
@@ -261,6 +281,8 @@ pub struct FileFacts {
     pub expr_body: Vec<Option<BodyId>>,
     pub method_calls: Vec<MethodCallFact>,
     pub lets: Vec<LetFact>,
+    /// Named fields of the struct declarations.
+    pub fields: Vec<FieldDecl>,
     pub assigns: Vec<AssignFact>,
     pub fors: Vec<ForFact>,
     pub selects: Vec<SelectFact>,

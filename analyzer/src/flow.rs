@@ -4,6 +4,7 @@
 //! of a value of unknown type, an element of a collection) mark values uncertain.
 
 use crate::catalog::{self, Api, ChannelMethod};
+use crate::declared::{DeclSite, Declared};
 use crate::facts::{BodyId, ExprFact, ExprId, PatFact};
 use crate::index::{CallTarget, Index};
 use crate::source::FileId;
@@ -85,6 +86,8 @@ pub struct Flow {
     expr_var: Vec<Vec<Option<u32>>>,
     /// Crates that create a channel or semaphore: the only ones values flow in.
     active: HashSet<usize>,
+    /// Values of declarations with a known library type.
+    declared: Declared,
     /// Slots read by the unit being run.
     reads: RefCell<Vec<Slot>>,
     /// Slots changed by the unit being run.
@@ -155,23 +158,31 @@ impl Flow {
         ix: &Index<'_>,
         chan_of_call: HashMap<(FileId, u32), ChanIdx>,
         sem_of_call: HashMap<(FileId, u32), u32>,
+        declared: Declared,
     ) -> Flow {
         let mut flow = Flow {
             chan_of_call,
             sem_of_call,
             ..Flow::default()
         };
-        if flow.chan_of_call.is_empty() && flow.sem_of_call.is_empty() {
+        if flow.chan_of_call.is_empty() && flow.sem_of_call.is_empty() && declared.vals.is_empty() {
             return flow;
         }
         // Handles never cross crates (calls into other crates are not followed), so only
-        // crates that create a channel or semaphore take part.
+        // crates that create or declare a channel or semaphore take part.
+        let decl_files = declared.vals.keys().map(|d| match d {
+            DeclSite::Param(b, _) => b.file,
+            DeclSite::Let(f, _) | DeclSite::Field(f, _) => *f,
+        });
         flow.active = flow
             .chan_of_call
             .keys()
             .chain(flow.sem_of_call.keys())
-            .map(|(file, _)| ix.file_crate.get(file.0 as usize).copied().unwrap_or(0))
+            .map(|(file, _)| *file)
+            .chain(decl_files)
+            .map(|file| ix.file_crate.get(file.0 as usize).copied().unwrap_or(0))
             .collect();
+        flow.declared = declared;
         for (f, ff) in ix.facts.iter().enumerate() {
             let file = FileId(f as u32);
             if !flow.is_active(ix, file) {
@@ -190,6 +201,26 @@ impl Flow {
             }
             flow.expr_var.push(ids);
         }
+        // Declared fields hold their type's value wherever the struct is.
+        let fields: Vec<(Slot, Val)> = flow
+            .declared
+            .vals
+            .iter()
+            .filter_map(|(site, v)| match site {
+                DeclSite::Field(file, i) => {
+                    let d = &ix.facts[file.0 as usize].fields[*i as usize];
+                    Some((
+                        Slot::Field(ix.qualify(*file, &d.owner), d.name.clone()),
+                        v.clone(),
+                    ))
+                }
+                _ => None,
+            })
+            .collect();
+        for (slot, v) in fields {
+            flow.store(slot, Vals::from([(v, true)]));
+        }
+        flow.written.clear();
         flow.solve(ix);
         flow
     }
@@ -305,7 +336,10 @@ impl Flow {
         match unit {
             Unit::Let(i) => {
                 let l = &ff.lets[i as usize];
-                let v = self.eval(ix, file, l.init);
+                let mut v = self.eval(ix, file, l.init);
+                if let Some(d) = self.declared.vals.get(&DeclSite::Let(file, i)) {
+                    v.insert(d.clone(), true);
+                }
                 self.bind(&l.pat, v, l.body);
             }
             Unit::For(i) => {
@@ -400,6 +434,13 @@ impl Flow {
             Unit::Body(i) => {
                 let b = &ff.bodies[i as usize];
                 let id = BodyId { file, idx: i };
+                // Parameters declared with a known library type hold such a value.
+                for (k, p) in b.params.iter().enumerate() {
+                    if let Some(d) = self.declared.vals.get(&DeclSite::Param(id, k)) {
+                        let v = Vals::from([(d.clone(), true)]);
+                        self.bind(p, v, Some(id));
+                    }
+                }
                 // Parameters declared with a local type hold a value of that type.
                 for (p, ty) in b.params.iter().zip(&b.param_types) {
                     if let (PatFact::Bind(n), Some(ty)) = (p, ty) {

@@ -6,6 +6,7 @@
 
 pub mod catalog;
 pub mod config;
+mod declared;
 pub mod diagnostic;
 mod extract;
 pub mod facts;

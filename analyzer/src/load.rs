@@ -7,7 +7,7 @@ use crate::lints::LintId;
 use crate::source::{FileId, FileRange, SourceDb};
 use crate::{CrateInput, Roots};
 use rayon::prelude::*;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// Everything loaded for one run. `facts` and `file_crate` are indexed by `FileId`.
@@ -78,7 +78,7 @@ pub fn load(crates: &[CrateInput]) -> Loaded {
         let parsed: Vec<Parsed> = level
             .par_iter()
             .enumerate()
-            .map(|(i, job)| parse_one(FileId(base + i as u32), job))
+            .map(|(i, job)| parse_one(FileId(base + i as u32), job, crates[job.krate].cfg_test))
             .collect();
         let mut next = Vec::new();
         for (job, p) in level.drain(..).zip(parsed) {
@@ -91,7 +91,7 @@ pub fn load(crates: &[CrateInput]) -> Loaded {
                 link(&mut loaded.facts, decl, id);
             }
             if follow[job.krate] {
-                for decl in &p.facts.mod_decls {
+                for decl in p.facts.mod_decls.iter().filter(|d| !d.test_only) {
                     match find_module_file(&job.path, job.dir_owner, decl) {
                         Ok((path, owner)) => next.push(Job {
                             krate: job.krate,
@@ -112,6 +112,8 @@ pub fn load(crates: &[CrateInput]) -> Loaded {
 }
 
 /// In `Files` mode, `mod x;` links to a file of the set when it is there; no file is read.
+/// A file declared only by test-only declarations (`#[cfg(test)] mod tests;`), and the files
+/// it declares, are left out: their facts and load errors are dropped.
 fn link_file_sets(
     loaded: &mut Loaded,
     crates: &[CrateInput],
@@ -119,24 +121,78 @@ fn link_file_sets(
     by_path: &HashMap<(usize, PathBuf), FileId>,
     follow: &[bool],
 ) {
+    let mut dropped: HashSet<FileId> = HashSet::new();
     for (krate, _) in crates.iter().enumerate().filter(|(k, _)| !follow[*k]) {
         let files: Vec<FileId> = (0..loaded.db.len() as u32)
             .map(FileId)
             .filter(|f| loaded.file_crate[f.0 as usize] == krate)
             .collect();
-        for file in files {
+        // (parent, child) for declarations that are compiled, and for test-only ones.
+        let mut edges: Vec<(FileId, FileId)> = Vec::new();
+        let mut test_edges: Vec<(FileId, FileId)> = Vec::new();
+        for &file in &files {
             let decls = loaded.facts(file).mod_decls.clone();
             let path = loaded.db.get(file).path.clone();
             for decl in &decls {
                 let found = candidates(&path, dir_owner[file.0 as usize], decl)
                     .into_iter()
                     .find_map(|(p, _)| by_path.get(&(krate, p)).copied());
-                if let Some(child) = found {
+                let Some(child) = found.filter(|c| *c != file) else {
+                    continue;
+                };
+                if decl.test_only {
+                    test_edges.push((file, child));
+                } else {
                     link(&mut loaded.facts, decl, child);
+                    edges.push((file, child));
                 }
             }
         }
+        // Files reached from a file nothing declares are kept; files reached from those only
+        // through a test-only declaration are dropped.
+        let declared: HashSet<FileId> = edges.iter().chain(&test_edges).map(|e| e.1).collect();
+        let roots = files.iter().copied().filter(|f| !declared.contains(f));
+        let kept = reach(roots, &edges);
+        let test_roots = test_edges
+            .iter()
+            .filter(|(p, _)| kept.contains(p))
+            .map(|e| e.1);
+        dropped.extend(
+            reach(test_roots, &edges)
+                .into_iter()
+                .filter(|f| !kept.contains(f)),
+        );
     }
+    for &file in &dropped {
+        let facts = &mut loaded.facts[file.0 as usize];
+        *facts = FileFacts {
+            allows: std::mem::take(&mut facts.allows),
+            ..FileFacts::default()
+        };
+        facts.scopes.push(crate::facts::Scope {
+            is_module: true,
+            ..Default::default()
+        });
+    }
+    loaded
+        .diagnostics
+        .retain(|d| d.primary_range().is_none_or(|r| !dropped.contains(&r.file)));
+}
+
+/// Every file reachable from `from` along `edges` (parent, child), `from` included.
+fn reach(from: impl Iterator<Item = FileId>, edges: &[(FileId, FileId)]) -> HashSet<FileId> {
+    let mut children: HashMap<FileId, Vec<FileId>> = HashMap::new();
+    for &(parent, child) in edges {
+        children.entry(parent).or_default().push(child);
+    }
+    let mut seen: HashSet<FileId> = HashSet::new();
+    let mut stack: Vec<FileId> = from.collect();
+    while let Some(f) = stack.pop() {
+        if seen.insert(f) {
+            stack.extend(children.get(&f).into_iter().flatten().copied());
+        }
+    }
+    seen
 }
 
 fn dedup_jobs(jobs: &mut Vec<Job>) {
@@ -166,7 +222,7 @@ fn link(facts: &mut [FileFacts], decl: &ModDecl, child: FileId) {
     }
 }
 
-fn parse_one(id: FileId, job: &Job) -> Parsed {
+fn parse_one(id: FileId, job: &Job, cfg_test: bool) -> Parsed {
     let at = job.from.as_ref().map(|d| d.range);
     let bytes = match std::fs::read(&job.path) {
         Ok(b) => b,
@@ -191,7 +247,7 @@ fn parse_one(id: FileId, job: &Job) -> Parsed {
     };
     let result = match syn::parse_file(&text) {
         Ok(file) => Parsed {
-            facts: crate::extract::extract(id, &file, &text),
+            facts: crate::extract::extract(id, &file, &text, cfg_test),
             text,
             error: None,
         },

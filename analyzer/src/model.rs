@@ -85,6 +85,9 @@ pub struct SendEdge {
     pub select: Option<SelectRef>,
     /// Every step from creation to this send was followed.
     pub certain: bool,
+    /// The message sent here carries a semaphore permit (a tuple element or a field of the
+    /// value built for this send).
+    pub carries_permit: bool,
 }
 
 /// A task receives from a channel.
@@ -304,7 +307,8 @@ impl Model {
                 });
             }
         }
-        let flow = Flow::compute(&ix, chan_of_call, sem_of_call);
+        let declared = crate::declared::Declared::find(&ix, &mut model.semaphores);
+        let flow = Flow::compute(&ix, chan_of_call, sem_of_call, declared);
         let tasks = Tasks::compute(&ix, &flow);
         model.chan_creators = chan_body
             .iter()
@@ -336,6 +340,9 @@ impl Model {
                 let select = mc.select.map(|s| (file, s.select, s.branch));
                 match kind {
                     ChannelMethod::Send { may_wait, is_async } => {
+                        let carries_permit = mc.args.first().is_some_and(|a| {
+                            crate::permits::message_carries_permit(ix, flow, file, *a, 0)
+                        });
                         for (v, certain) in &recv {
                             let Val::Tx(c) = v else { continue };
                             let ch = &self.channels[*c as usize];
@@ -354,6 +361,7 @@ impl Model {
                                     method: mc.method.clone(),
                                     select,
                                     certain: *certain && !tasks.tasks[t as usize].callback,
+                                    carries_permit,
                                 });
                             }
                         }

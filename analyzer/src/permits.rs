@@ -4,7 +4,7 @@
 use crate::catalog::{self, ChannelMethod};
 use crate::facts::{ExprFact, ExprId, PatFact};
 use crate::flow::{Flow, Slot, Val};
-use crate::index::Index;
+use crate::index::{CallTarget, Index};
 use crate::model::Acquire;
 use crate::source::FileId;
 use crate::tasks::Tasks;
@@ -132,6 +132,59 @@ impl<'f> Carriers<'f> {
     }
 }
 
+/// True when the message built for one send holds a permit: the value itself, a tuple
+/// element, or a field of the struct literal that builds it (followed through the `let`
+/// that binds a local message in the same body). Judged per send, not per message type:
+/// `Job { permit: None }` carries none even where other `Job`s do.
+pub fn message_carries_permit(
+    ix: &Index<'_>,
+    flow: &Flow,
+    file: FileId,
+    e: ExprId,
+    depth: usize,
+) -> bool {
+    if depth > 4 {
+        return false;
+    }
+    let ff = &ix.facts[file.0 as usize];
+    let rec = |x: &ExprId| message_carries_permit(ix, flow, file, *x, depth + 1);
+    match ix.expr(file, e) {
+        ExprFact::Tuple(items) | ExprFact::Either(items) => items.iter().any(rec),
+        ExprFact::Struct { fields, .. } => fields.iter().any(|(_, f)| rec(f)),
+        ExprFact::Call(i) => {
+            let call = &ff.calls[*i as usize];
+            match ix.call_targets[file.0 as usize][*i as usize] {
+                CallTarget::Api(crate::catalog::Api::Wrap) | CallTarget::Ctor => {
+                    call.args.iter().any(rec)
+                }
+                _ => holds_permit(&flow.eval(ix, file, e)),
+            }
+        }
+        ExprFact::Path(p) if p.segments.len() == 1 => {
+            let vals = flow.eval(ix, file, e);
+            if holds_permit(&vals) {
+                return true;
+            }
+            // A local message: what the `let`s that bind it in this body built.
+            let body = ix.expr_body(file, e);
+            let name = &p.segments[0];
+            ff.lets.iter().any(|l| {
+                l.body == body && matches!(&l.pat, PatFact::Bind(n) if n == name) && rec(&l.init)
+            })
+        }
+        _ => holds_permit(&flow.eval(ix, file, e)),
+    }
+}
+
+/// A permit, directly or as a tuple element.
+fn holds_permit(vals: &crate::flow::Vals) -> bool {
+    vals.keys().any(|v| match v {
+        Val::Permit(_) => true,
+        Val::Tuple(items) => items.iter().any(holds_permit),
+        _ => false,
+    })
+}
+
 /// For each channel, the semaphores whose permits travel inside its messages.
 pub fn carried_permits(flow: &Flow, channels: usize) -> Vec<Vec<u32>> {
     let carriers = Carriers::new(flow);
@@ -173,12 +226,11 @@ fn dropped_next(
         let Some(drop_at) = drop_at else { continue };
         let between =
             |start: u32, body| body == acq.body && start > acq.range.end && start < drop_at;
-        let work_between = ff.calls.iter().any(|c| between(c.range.start, c.body))
-            || ff
-                .method_calls
-                .iter()
-                .enumerate()
-                .any(|(mi, m)| between(m.range.start, m.body) && !wrapping.contains(&(mi as u32)));
+        let work_between =
+            ff.calls.iter().any(|c| between(c.range.start, c.body))
+                || ff.method_calls.iter().enumerate().any(|(mi, m)| {
+                    between(m.range.start, m.body) && !wrapping.contains(&(mi as u32))
+                });
         if !work_between {
             out.push(i);
         }
@@ -251,6 +303,72 @@ fn expr_mentions(ix: &Index<'_>, file: FileId, e: ExprId, name: &str) -> bool {
         }
         ExprFact::Int(_) | ExprFact::Other => false,
     }
+}
+
+/// True when the spawn's handle goes back to whoever asked for the task: sent on a channel
+/// (`reply.send(handle)`) or returned, directly or bound to a local first.
+fn handle_handed_back(ix: &Index<'_>, file: FileId, site: &crate::tasks::SpawnSite) -> bool {
+    let ff = &ix.facts[file.0 as usize];
+    let is_spawn = |mut e: ExprId| {
+        for _ in 0..6 {
+            match ix.expr(file, e) {
+                ExprFact::Call(i) => {
+                    let c = &ff.calls[*i as usize];
+                    if c.range == site.range {
+                        return true;
+                    }
+                    match (
+                        &ix.call_targets[file.0 as usize][*i as usize],
+                        c.args.first(),
+                    ) {
+                        (
+                            CallTarget::Api(crate::catalog::Api::Wrap) | CallTarget::Ctor,
+                            Some(a),
+                        ) => e = *a,
+                        _ => return false,
+                    }
+                }
+                ExprFact::MethodCall(i) => {
+                    let mc = &ff.method_calls[*i as usize];
+                    if mc.range == site.range {
+                        return true;
+                    }
+                    e = mc.receiver;
+                }
+                _ => return false,
+            }
+        }
+        false
+    };
+    let names: Vec<&str> = ff
+        .lets
+        .iter()
+        .filter(|l| l.body == site.body && is_spawn(l.init))
+        .filter_map(|l| match &l.pat {
+            PatFact::Bind(n) => Some(n.as_str()),
+            _ => None,
+        })
+        .collect();
+    let hands_back = |e: ExprId| {
+        arg_exprs(ix, file, e).into_iter().any(|x| {
+            is_spawn(x)
+                || matches!(ix.expr(file, x), ExprFact::Path(p)
+                    if p.segments.len() == 1 && names.contains(&p.segments[0].as_str()))
+        })
+    };
+    let sent = ff.method_calls.iter().any(|mc| {
+        mc.body == site.body
+            && matches!(
+                catalog::channel_method(&mc.method),
+                Some(ChannelMethod::Send { .. })
+            )
+            && mc.args.iter().any(|a| hands_back(*a))
+    });
+    let returned = site
+        .body
+        .and_then(|b| ix.enclosing_fn(b).filter(|f| *f == b))
+        .is_some_and(|b| ix.body(b).returns.iter().any(|r| hands_back(*r)));
+    sent || returned
 }
 
 /// True when the spawned future or closure takes with it a local of the spawning body that
@@ -357,6 +475,8 @@ pub fn classify_spawns(
             .collect();
         site.bound = if site.awaited {
             Some(crate::tasks::SpawnBound::Awaited)
+        } else if handle_handed_back(ix, file, site) {
+            Some(crate::tasks::SpawnBound::HandedBack)
         } else if let Some(&p) = site.loop_permits.iter().find(|&&p| {
             let a = &acquires[p];
             a.bound_to

@@ -70,6 +70,9 @@ pub enum SpawnBound {
     CheckedSet,
     /// The spawned task is awaited at once.
     Awaited,
+    /// Its handle is sent back or returned to whoever asked for it (a spawner service):
+    /// bounding the tasks is the requester's business, not this loop's.
+    HandedBack,
 }
 
 /// Tasks and which task runs each body.

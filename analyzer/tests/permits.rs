@@ -149,3 +149,55 @@ async fn work() {}
     );
     assert_eq!(findings(&a), vec![(3, "BP005")]);
 }
+
+#[test]
+fn a_permit_taken_from_a_field_travels_with_the_message() {
+    let a = analyze_lib(
+        r#"
+use std::sync::Arc;
+use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
+pub struct Pending {
+    permit: Option<OwnedSemaphorePermit>,
+    acks: mpsc::Sender<(u64, OwnedSemaphorePermit)>,
+}
+impl Drop for Pending {
+    fn drop(&mut self) {
+        if let Some(permit) = self.permit.take() {
+            let _ = self.acks.try_send((7, permit));
+        }
+    }
+}
+pub async fn publish(limit: Arc<Semaphore>, acks: mpsc::Sender<(u64, OwnedSemaphorePermit)>) {
+    let permit = limit.acquire_owned().await.unwrap();
+    acks.send((1, permit)).await.unwrap();
+}
+"#,
+    );
+    assert_eq!(findings(&a), vec![], "{:#?}", a.diagnostics);
+}
+
+#[test]
+fn a_spawner_service_hands_each_task_back() {
+    let a = analyze_lib(
+        r#"
+use tokio::sync::{mpsc, oneshot};
+use tokio::task::JoinHandle;
+pub struct SpawnRequest {
+    pub job: u32,
+    pub reply: oneshot::Sender<JoinHandle<u32>>,
+}
+pub async fn spawner(mut requests: mpsc::Receiver<SpawnRequest>) {
+    while let Some(SpawnRequest { job, reply }) = requests.recv().await {
+        let handle = tokio::spawn(async move { job * 2 });
+        let _ = reply.send(handle);
+    }
+}
+pub async fn fire_and_forget(mut requests: mpsc::Receiver<u32>) {
+    while let Some(job) = requests.recv().await {
+        tokio::spawn(async move { job * 2 });
+    }
+}
+"#,
+    );
+    assert_eq!(findings(&a), vec![(16, "BP004")], "{:#?}", a.diagnostics);
+}

@@ -13,7 +13,14 @@ use std::path::PathBuf;
     name = "cargo-bpcheck",
     bin_name = "cargo bpcheck",
     version,
-    after_help = "Lint levels (-W/-D/-A) apply in command-line order; the last one naming a lint wins.\n\
+    after_help = "Targets: like `cargo build`, the lib and bins are analyzed by default, without code compiled\n\
+                  only for tests (#[cfg(test)] items and modules, #[test] and #[tokio::test] functions).\n\
+                  Naming target flags selects only those. --tests and --benches analyze the lib and bins as\n\
+                  `cargo test`/`cargo bench` compile them (cfg(test) code included) with the integration tests or\n\
+                  benches. --all-targets analyzes every target, the build script and all cfg(test) code. With\n\
+                  PATHs, cfg(test) code is analyzed with --tests or --all-targets. Platform and feature cfgs\n\
+                  are not evaluated: code under them is always analyzed.\n\
+                  Lint levels (-W/-D/-A) apply in command-line order; the last one naming a lint wins.\n\
                   --fail-on certain reports deny-level findings of possible confidence as warnings.\n\
                   --graph: tasks are boxes (×N replicated, thread = OS thread), channels cylinders labelled\n\
                   `name (capacity)`, unbounded ones red and dashed; dashed sends never wait, bold receives\n\
@@ -23,7 +30,10 @@ use std::path::PathBuf;
 )]
 pub struct Cli {
     /// Files or directories to analyze directly, without a manifest (one crate)
-    #[arg(value_name = "PATH", conflicts_with_all = ["manifest_path", "workspace", "package"])]
+    #[arg(
+        value_name = "PATH",
+        conflicts_with_all = ["manifest_path", "workspace", "package", "lib", "bins", "bin", "examples", "benches"]
+    )]
     pub paths: Vec<PathBuf>,
 
     /// Path to Cargo.toml [default: nearest Cargo.toml in the current directory or a parent]
@@ -42,6 +52,34 @@ pub struct Cli {
         help_heading = "Package Selection"
     )]
     pub package: Vec<String>,
+
+    /// Analyze only the library
+    #[arg(long, help_heading = "Target Selection")]
+    pub lib: bool,
+
+    /// Analyze only the binaries
+    #[arg(long, help_heading = "Target Selection")]
+    pub bins: bool,
+
+    /// Analyze only this binary (repeatable)
+    #[arg(long = "bin", value_name = "NAME", help_heading = "Target Selection")]
+    pub bin: Vec<String>,
+
+    /// Analyze the integration tests, and the lib and bins as unit tests: #[cfg(test)] code included
+    #[arg(long, help_heading = "Target Selection")]
+    pub tests: bool,
+
+    /// Analyze only the examples
+    #[arg(long, help_heading = "Target Selection")]
+    pub examples: bool,
+
+    /// Analyze the benches, and the lib and bins as benchmarks: #[cfg(test)] code included
+    #[arg(long, help_heading = "Target Selection")]
+    pub benches: bool,
+
+    /// Analyze every target and the build script, #[cfg(test)] code included
+    #[arg(long, help_heading = "Target Selection")]
+    pub all_targets: bool,
 
     /// Set a lint (code, name, or `warnings`) to warn
     #[arg(

@@ -33,7 +33,130 @@ pub fn plan(cli: &Cli, cwd: &Path) -> Result<Plan, Fatal> {
     if cli.paths.is_empty() {
         plan_manifest(cli, cwd)
     } else {
-        plan_paths(&cli.paths, cwd)
+        plan_paths(&cli.paths, cli.tests || cli.all_targets, cwd)
+    }
+}
+
+/// What a cargo target is, for selection.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+enum Class {
+    /// Any library kind (`lib`, `rlib`, `cdylib`, `proc-macro`, ...).
+    Lib,
+    Bin,
+    Example,
+    Test,
+    Bench,
+    BuildScript,
+}
+
+impl Class {
+    fn of(t: &Target) -> Class {
+        let is = |k: TargetKind| t.kind.contains(&k);
+        if is(TargetKind::CustomBuild) {
+            Class::BuildScript
+        } else if is(TargetKind::Example) {
+            Class::Example
+        } else if is(TargetKind::Test) {
+            Class::Test
+        } else if is(TargetKind::Bench) {
+            Class::Bench
+        } else if is(TargetKind::Bin) {
+            Class::Bin
+        } else {
+            Class::Lib
+        }
+    }
+}
+
+/// The target flags of the command line, as cargo reads them.
+struct Selection<'a> {
+    lib: bool,
+    bins: bool,
+    bin: &'a [String],
+    tests: bool,
+    examples: bool,
+    benches: bool,
+    all_targets: bool,
+}
+
+impl<'a> Selection<'a> {
+    fn new(cli: &'a Cli) -> Self {
+        Selection {
+            lib: cli.lib,
+            bins: cli.bins,
+            bin: &cli.bin,
+            tests: cli.tests,
+            examples: cli.examples,
+            benches: cli.benches,
+            all_targets: cli.all_targets,
+        }
+    }
+
+    fn any(&self) -> bool {
+        self.lib
+            || self.bins
+            || !self.bin.is_empty()
+            || self.tests
+            || self.examples
+            || self.benches
+            || self.all_targets
+    }
+
+    /// Whether `t` is analyzed, and if so whether with `cfg(test)` code. Like `cargo build`:
+    /// by default the lib and bins; naming flags selects only those. `--tests` takes the
+    /// targets with `test = true` (lib, bins, integration tests unless the manifest says
+    /// otherwise) compiled as tests; `--benches` the lib, bins and benches compiled as
+    /// benchmarks (also with `cfg(test)`; `cargo metadata` does not show `bench = false`).
+    /// `--all-targets`: everything, the build script too, all with `cfg(test)` code.
+    fn mode(&self, t: &Target) -> Option<bool> {
+        let class = Class::of(t);
+        if self.all_targets {
+            return Some(true);
+        }
+        if !self.any() {
+            return matches!(class, Class::Lib | Class::Bin).then_some(false);
+        }
+        let plain = match class {
+            Class::Lib => self.lib,
+            Class::Bin => self.bins || self.bin.contains(&t.name),
+            Class::Example => self.examples,
+            Class::Test | Class::Bench | Class::BuildScript => false,
+        };
+        let as_test = (self.tests && t.test && class != Class::BuildScript)
+            || (self.benches && matches!(class, Class::Lib | Class::Bin | Class::Bench));
+        (plain || as_test).then_some(as_test)
+    }
+
+    /// Like cargo: `--lib` and `--bin NAME` must name something in the selected packages.
+    fn check(&self, packages: &[&Package]) -> Result<(), Fatal> {
+        if self.all_targets {
+            return Ok(());
+        }
+        let targets = || packages.iter().flat_map(|p| p.targets.iter());
+        if self.lib && !targets().any(|t| Class::of(t) == Class::Lib) {
+            let names: Vec<&str> = packages.iter().map(|p| p.name.as_str()).collect();
+            return Err(Fatal(match names.as_slice() {
+                [one] => format!("no library targets found in package `{one}`"),
+                many => format!("no library targets found in packages: {}", many.join(", ")),
+            }));
+        }
+        let mut bins: Vec<&str> = targets()
+            .filter(|t| Class::of(t) == Class::Bin)
+            .map(|t| t.name.as_str())
+            .collect();
+        bins.sort_unstable();
+        bins.dedup();
+        for name in self.bin {
+            if !bins.contains(&name.as_str()) {
+                let available = if bins.is_empty() {
+                    "the selected packages have no bin targets".to_string()
+                } else {
+                    format!("available bin targets:\n    {}", bins.join("\n    "))
+                };
+                return Err(Fatal(format!("no bin target named `{name}`\n{available}")));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -46,7 +169,7 @@ pub fn absolute(path: &Path, cwd: &Path) -> PathBuf {
     }
 }
 
-fn plan_paths(paths: &[PathBuf], cwd: &Path) -> Result<Plan, Fatal> {
+fn plan_paths(paths: &[PathBuf], cfg_test: bool, cwd: &Path) -> Result<Plan, Fatal> {
     let mut files = Vec::new();
     for p in paths {
         let abs = absolute(p, cwd);
@@ -93,6 +216,7 @@ fn plan_paths(paths: &[PathBuf], cwd: &Path) -> Result<Plan, Fatal> {
             name,
             roots: Roots::Files(files),
             extern_renames: HashMap::new(),
+            cfg_test,
         }],
         meta: vec![meta],
         json_base: cwd.to_path_buf(),
@@ -215,14 +339,20 @@ fn plan_manifest(cli: &Cli, cwd: &Path) -> Result<Plan, Fatal> {
     let manifest = find_manifest(cli, cwd)?;
     let meta = load_metadata(&manifest)?;
     let packages = select(cli, &meta, &manifest)?;
+    let selection = Selection::new(cli);
+    selection.check(&packages)?;
     let mut crates = Vec::new();
     let mut metas = Vec::new();
     for pkg in packages {
         for target in &pkg.targets {
+            let Some(cfg_test) = selection.mode(target) else {
+                continue;
+            };
             crates.push(CrateInput {
                 name: target.name.clone(),
                 roots: Roots::ModuleTree(target.src_path.clone().into_std_path_buf()),
                 extern_renames: renames(pkg, target),
+                cfg_test,
             });
             metas.push(CrateMeta {
                 package_id: pkg.id.repr.clone(),

@@ -650,3 +650,183 @@ fn an_empty_directory_is_reported() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("warning: no `.rs` files under"), "{stderr}");
 }
+
+/// A package with every kind of target, each creating one unbounded channel, and test-only
+/// code in the lib. Returns the directory.
+fn every_target_package() -> TempDir {
+    let dir = TempDir::new("targets");
+    dir.write(
+        "Cargo.toml",
+        "[package]\nname = \"bpcli_targets\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n",
+    );
+    // Line 2: compiled by `cargo build`; line 6 (#[cfg(test)] module) and line 11 (#[test])
+    // only by `cargo test`/`cargo bench`.
+    dir.write(
+        "src/lib.rs",
+        "pub fn f() {\n    let (tx, rx) = tokio::sync::mpsc::unbounded_channel::<u8>();\n    drop((tx, rx));\n}\n#[cfg(test)]\nmod tests { fn g() { let _ = std::sync::mpsc::channel::<u8>(); } }\n\n#[test]\n#[cfg_attr(miri, ignore)]\nfn t() {\n    let _ = std::sync::mpsc::channel::<u8>();\n}\n",
+    );
+    for file in [
+        "src/main.rs",
+        "src/bin/tool.rs",
+        "examples/demo.rs",
+        "tests/it.rs",
+        "benches/speed.rs",
+        "build.rs",
+    ] {
+        dir.write(file, UNBOUNDED);
+    }
+    dir
+}
+
+fn sorted(mut v: Vec<&str>) -> Vec<&str> {
+    v.sort();
+    v
+}
+
+/// `file:line` of every finding of a JSON run, sorted; the run must succeed.
+fn reported(cwd: &Path, args: &[&str]) -> Vec<String> {
+    let mut all = vec!["--message-format=json"];
+    all.extend_from_slice(args);
+    let out = run(cwd, &all);
+    assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+    let msgs = messages(&out);
+    let mut found: Vec<String> = compiler_messages(&msgs)
+        .iter()
+        .flat_map(|c| c.message.spans.iter().filter(|s| s.is_primary))
+        .map(|s| format!("{}:{}", s.file_name, s.line_start))
+        .collect();
+    found.sort();
+    found
+}
+
+#[test]
+fn target_flags_select_what_cargo_would_compile() {
+    let pkg = every_target_package();
+    let at = |args: &[&str]| reported(pkg.path(), args);
+    let lib = "src/lib.rs:2";
+    let lib_tests = ["src/lib.rs:11", "src/lib.rs:6"];
+    let (main, tool) = ("src/main.rs:2", "src/bin/tool.rs:2");
+
+    // Default: what `cargo build` compiles, the lib and bins without test code.
+    assert_eq!(at(&[]), sorted(vec![lib, main, tool]));
+    assert_eq!(at(&["--lib"]), [lib]);
+    assert_eq!(at(&["--bins"]), sorted(vec![main, tool]));
+    assert_eq!(at(&["--bin", "tool"]), [tool]);
+    assert_eq!(
+        at(&["--bin", "tool", "--bin", "bpcli_targets"]),
+        sorted(vec![main, tool])
+    );
+    assert_eq!(at(&["--lib", "--bin", "tool"]), sorted(vec![lib, tool]));
+    assert_eq!(at(&["--examples"]), ["examples/demo.rs:2"]);
+    // As `cargo test` compiles them: lib and bins as unit tests, and integration tests.
+    let mut tests = vec![lib, main, tool, "tests/it.rs:2"];
+    tests.extend(lib_tests);
+    assert_eq!(at(&["--tests"]), sorted(tests));
+    let mut benches = vec![lib, main, tool, "benches/speed.rs:2"];
+    benches.extend(lib_tests);
+    assert_eq!(at(&["--benches"]), sorted(benches));
+    let mut all = vec![
+        lib,
+        main,
+        tool,
+        "tests/it.rs:2",
+        "benches/speed.rs:2",
+        "examples/demo.rs:2",
+        "build.rs:2",
+    ];
+    all.extend(lib_tests);
+    assert_eq!(at(&["--all-targets"]), sorted(all.clone()));
+    assert_eq!(at(&["--all-targets", "--lib"]), sorted(all));
+}
+
+#[test]
+fn unknown_bin_is_a_usage_error_listing_the_bins() {
+    let pkg = every_target_package();
+    let out = run(pkg.path(), &["--bin", "tool", "--bin", "nope"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "error: no bin target named `nope`\navailable bin targets:\n    bpcli_targets\n    tool\n"
+    );
+    assert!(stdout(&out).is_empty());
+
+    let lib_only = package("bpcli_lib_only", "pub fn f() {}\n");
+    let out = run(lib_only.path(), &["--bin", "x"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("the selected packages have no bin targets"),
+        "{}",
+        stderr(&out)
+    );
+
+    let bin_only = TempDir::new("bin_only");
+    bin_only.write(
+        "Cargo.toml",
+        "[package]\nname = \"bpcli_bin_only\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n",
+    );
+    bin_only.write("src/main.rs", UNBOUNDED);
+    let out = run(bin_only.path(), &["--lib"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "error: no library targets found in package `bpcli_bin_only`\n"
+    );
+}
+
+#[test]
+fn loose_paths_analyze_test_code_only_with_tests() {
+    let dir = TempDir::new("loose_tests");
+    dir.write(
+        "src/lib.rs",
+        "#[cfg(test)]\nmod tests;\nmod net;\npub fn f() {\n    let _ = std::sync::mpsc::channel::<u8>();\n}\n#[test]\nfn t() {\n    let _ = std::sync::mpsc::channel::<u8>();\n}\n",
+    );
+    // Declared by a test-only module: left out with it.
+    dir.write(
+        "src/tests.rs",
+        "mod helpers;\nfn g() {\n    let _ = std::sync::mpsc::channel::<u8>();\n}\n",
+    );
+    dir.write("src/tests/helpers.rs", UNBOUNDED);
+    dir.write("src/net.rs", UNBOUNDED);
+    let at = |args: &[&str]| reported(dir.path(), args);
+    assert_eq!(at(&["src"]), ["src/lib.rs:5", "src/net.rs:2"]);
+    let everything = [
+        "src/lib.rs:5",
+        "src/lib.rs:9",
+        "src/net.rs:2",
+        "src/tests.rs:3",
+        "src/tests/helpers.rs:2",
+    ];
+    assert_eq!(at(&["--tests", "src"]), everything);
+    assert_eq!(at(&["src", "--all-targets"]), everything);
+    // Named alone, a test module's file is analyzed (nothing says it is test code).
+    assert_eq!(at(&["src/tests.rs"]), ["src/tests.rs:3"]);
+
+    for flag in ["--lib", "--bins", "--examples", "--benches"] {
+        let out = run(dir.path(), &[flag, "src"]);
+        assert_eq!(out.status.code(), Some(2), "{flag}");
+    }
+    let out = run(dir.path(), &["--bin", "x", "src"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn help_documents_target_selection() {
+    let dir = TempDir::new("help_targets");
+    let out = run(dir.path(), &["--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    for needle in [
+        "Target Selection",
+        "--lib",
+        "--bins",
+        "--bin <NAME>",
+        "--tests",
+        "--examples",
+        "--benches",
+        "--all-targets",
+        "#[cfg(test)]",
+        "like `cargo build`",
+    ] {
+        assert!(text.contains(needle), "{needle} in {text}");
+    }
+}

@@ -3,7 +3,8 @@
 //!
 //! Fixture convention (see `fixtures/README.md`): a finding is expected on every line
 //! carrying `//~ CODE [CODE...]`, in any `.rs` file of the fixture; the comparison
-//! is exact as a multiset of (file, line, code).
+//! is exact as a multiset of (file, line, code). A fixture runs with default arguments
+//! plus those listed in its `bpcheck.args` file, if any.
 
 use std::collections::BTreeMap;
 use std::ffi::OsStr;
@@ -184,15 +185,42 @@ where
     }
 }
 
-/// `cargo-bpcheck --manifest-path <dir>/Cargo.toml --message-format json`.
+/// The file in a fixture directory that lists extra arguments for its run.
+pub const ARGS_FILE: &str = "bpcheck.args";
+
+/// The extra arguments of a fixture's run, read from [`ARGS_FILE`] in its directory: one
+/// argument per line, surrounding whitespace removed, blank lines and lines starting with
+/// `#` skipped. Empty when there is no such file.
+pub fn fixture_args(dir: &Path) -> Vec<String> {
+    match std::fs::read_to_string(dir.join(ARGS_FILE)) {
+        Ok(text) => parse_args_file(&text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(e) => panic!("{} is not readable: {e}", dir.join(ARGS_FILE).display()),
+    }
+}
+
+/// The arguments listed in the text of an args file (see [`fixture_args`]).
+pub fn parse_args_file(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_string)
+        .collect()
+}
+
+/// `cargo-bpcheck --manifest-path <dir>/Cargo.toml --message-format json`, followed by the
+/// fixture's extra arguments ([`fixture_args`]).
 pub fn run_on_fixture(dir: &Path) -> Run {
     let manifest = dir.join("Cargo.toml");
-    run_bpcheck([
+    let extra = fixture_args(dir);
+    let mut args = vec![
         OsStr::new("--manifest-path"),
         manifest.as_os_str(),
         OsStr::new("--message-format"),
         OsStr::new("json"),
-    ])
+    ];
+    args.extend(extra.iter().map(OsStr::new));
+    run_bpcheck(args)
 }
 
 /// Where a finding lands: file relative to the fixture root (with `/`), 1-based line,
@@ -530,6 +558,21 @@ mod tests {
                 (5, "BP900".to_string()),
             ]
         );
+    }
+
+    #[test]
+    fn args_files_list_one_argument_per_line() {
+        let text = "# extra arguments\n--all-targets\n\n  --bin  \nadmin\n";
+        assert_eq!(
+            parse_args_file(text),
+            vec!["--all-targets", "--bin", "admin"]
+        );
+        assert!(parse_args_file("").is_empty());
+        assert_eq!(
+            fixture_args(&fixture_dir("multi_target_all")),
+            vec!["--all-targets"]
+        );
+        assert!(fixture_args(&fixture_dir("multi_target")).is_empty());
     }
 
     #[test]

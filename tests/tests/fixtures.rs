@@ -10,6 +10,7 @@ const REQUIRED: &[&str] = &[
     "bad_input",
     "bad_root",
     "bounded_producer",
+    "cfg_test_code",
     "channel_libraries",
     "const_capacity",
     "creation_in_macros",
@@ -30,6 +31,7 @@ const REQUIRED: &[&str] = &[
     "metrics_try_send",
     "module_tree",
     "multi_target",
+    "multi_target_all",
     "permit_acquire_owned_before_spawn",
     "permit_buffer_unordered",
     "permit_inside_task",
@@ -104,8 +106,10 @@ fn markers_are_read_from_the_fixtures() {
     assert_eq!(count("bounded_producer", "BP001"), 0);
     assert_eq!(count("channel_libraries", "BP001"), 11);
     assert_eq!(count("zero_capacity", "BP008"), 6);
-    assert_eq!(count("module_tree", "BP001"), 16);
-    assert_eq!(count("multi_target", "BP001"), 9);
+    assert_eq!(count("module_tree", "BP001"), 15);
+    assert_eq!(count("multi_target", "BP001"), 5);
+    assert_eq!(count("multi_target_all", "BP001"), 10);
+    assert_eq!(count("cfg_test_code", "BP001"), 3);
     assert_eq!(count("bad_input", "BP900"), 1);
     assert_eq!(count("bad_input", "BP901"), 1);
     assert_eq!(count("bad_input", "BP902"), 3);

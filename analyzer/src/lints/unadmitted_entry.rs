@@ -17,8 +17,9 @@ pub(crate) static INFO: LintInfo = LintInfo {
 An admission semaphore bounds the messages inside a system when every message enters with a
 permit that travels with it (a field of the message, a tuple element) until the work is done.
 A channel whose messages carry such permits is admission-controlled. This lint flags a send
-into such a channel from a task that holds no permit: it neither acquires one, nor was handed
-one when spawned, nor receives admitted messages it could forward. Typically an actor inside
+into such a channel of a message that carries no permit, from a task that holds none: it
+neither acquires one, nor was handed one when spawned, nor receives admitted messages it could
+forward. Typically an actor inside
 the system that creates new messages, or a second entry point.
 
 A send made while a permit is held elsewhere, into a channel whose messages carry no permit,
@@ -80,14 +81,20 @@ pub(crate) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
     let mut reported = HashSet::new();
     for s in &model.sends {
         let sems = admitted(s.chan);
-        if sems.is_empty() || holders.contains(&s.task) || !reported.insert(s.range) {
+        if sems.is_empty()
+            || s.carries_permit
+            || holders.contains(&s.task)
+            || !reported.insert(s.range)
+        {
             continue;
         }
-        let names = sems
+        let mut names: Vec<&str> = sems
             .iter()
             .map(|i| model.semaphores[*i as usize].name.as_str())
-            .collect::<Vec<_>>()
-            .join("`, `");
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        let names = names.join("`, `");
         let ch = &model.channels[s.chan as usize];
         let task = &model.tasks[s.task as usize];
         let mut d = Diagnostic::new(

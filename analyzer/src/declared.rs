@@ -1,0 +1,100 @@
+//! Declared types: a parameter, field or local whose written type is a known library type
+//! (`limit: Arc<tokio::sync::Semaphore>`, `permit: OwnedSemaphorePermit`) holds such a value
+//! even when no constructor reaches it. Each declaration becomes a semaphore of its own
+//! (named after the declaration, capacity unknown) that the flow starts from.
+
+use crate::catalog::{self, TypeKind};
+use crate::facts::{BodyId, PatFact, PathRef};
+use crate::flow::Val;
+use crate::index::Index;
+use crate::model::{Capacity, Semaphore};
+use crate::resolve::Res;
+use crate::source::FileId;
+use rustc_hash::FxHashMap;
+
+/// Where a declared type is written.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum DeclSite {
+    /// Parameter `idx` of a function.
+    Param(BodyId, usize),
+    /// `let` fact `idx` of a file.
+    Let(FileId, u32),
+    /// Field declaration `idx` of a file.
+    Field(FileId, u32),
+}
+
+/// The values declarations start with, and the semaphores they introduce.
+#[derive(Debug, Default)]
+pub struct Declared {
+    pub vals: FxHashMap<DeclSite, Val>,
+}
+
+impl Declared {
+    /// Finds every declaration of a known semaphore or permit type in the covered files;
+    /// new semaphores are appended to `semaphores`.
+    pub fn find(ix: &Index<'_>, semaphores: &mut Vec<Semaphore>) -> Declared {
+        let mut out = Declared::default();
+        let mut add = |site: DeclSite, kind: TypeKind, name: String, range| {
+            let s = semaphores.len() as u32;
+            let name = match kind {
+                TypeKind::Semaphore => name,
+                TypeKind::Permit => format!("semaphore of {name}"),
+            };
+            semaphores.push(Semaphore {
+                name,
+                permits: Capacity::Unknown,
+                range,
+            });
+            let v = match kind {
+                TypeKind::Semaphore => Val::Sem(s),
+                TypeKind::Permit => Val::Permit(s),
+            };
+            out.vals.insert(site, v);
+        };
+        for (f, ff) in ix.files() {
+            let file = FileId(f as u32);
+            for (i, b) in ff.bodies.iter().enumerate() {
+                let body = BodyId {
+                    file,
+                    idx: i as u32,
+                };
+                for (k, (p, ty)) in b.params.iter().zip(&b.param_type_paths).enumerate() {
+                    let (PatFact::Bind(n), Some(ty)) = (p, ty) else {
+                        continue;
+                    };
+                    if let Some(kind) = kind_of(ix, ty) {
+                        add(DeclSite::Param(body, k), kind, n.clone(), b.range);
+                    }
+                }
+            }
+            for (i, l) in ff.lets.iter().enumerate() {
+                let (PatFact::Bind(n), Some(ty)) = (&l.pat, &l.ty) else {
+                    continue;
+                };
+                if let (Some(kind), Some(b)) = (kind_of(ix, ty), l.body) {
+                    add(
+                        DeclSite::Let(file, i as u32),
+                        kind,
+                        n.clone(),
+                        ix.body(b).range,
+                    );
+                }
+            }
+            for (i, d) in ff.fields.iter().enumerate() {
+                if let Some(kind) = kind_of(ix, &d.ty) {
+                    let name = format!("{}.{}", d.owner, d.name);
+                    add(DeclSite::Field(file, i as u32), kind, name, d.range);
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The known library type a written type path resolves to.
+fn kind_of(ix: &Index<'_>, ty: &PathRef) -> Option<TypeKind> {
+    match ix.resolver.resolve(ty) {
+        Res::Extern(path) => catalog::type_kind(&path),
+        _ => None,
+    }
+}

@@ -360,7 +360,7 @@ impl Model {
                                     waits,
                                     method: mc.method.clone(),
                                     select,
-                                    certain: *certain && !tasks.tasks[t as usize].callback,
+                                    certain: *certain && !tasks.uncertain(mc.body, t),
                                     carries_permit,
                                 });
                             }
@@ -391,7 +391,7 @@ impl Model {
                                     range: mc.range,
                                     prioritized: preferred.contains(&c) || later_branch_receives,
                                     select,
-                                    certain: certain && !tasks.tasks[t as usize].callback,
+                                    certain: certain && !tasks.uncertain(mc.body, t),
                                     in_loop: mc.in_loop,
                                 });
                             }
@@ -412,7 +412,7 @@ impl Model {
                             range: l.range,
                             prioritized: false,
                             select: None,
-                            certain: *certain && !tasks.tasks[t as usize].callback,
+                            certain: *certain && !tasks.uncertain(l.body, t),
                             in_loop: true,
                         });
                     }

@@ -82,6 +82,8 @@ pub struct Tasks {
     /// Body -> tasks that may run it.
     pub owners: HashMap<BodyId, Vec<TaskIdx>>,
     pub sites: Vec<SpawnSite>,
+    /// Bodies run by entry tasks that several entry points reach.
+    pub merged: HashSet<BodyId>,
 }
 
 /// Local functions that spawn one of their parameters: (function, parameter index) -> thread?
@@ -158,7 +160,13 @@ impl Tasks {
             if reached.contains(&b) {
                 continue;
             }
-            for top in entry_roots(ix, b, &callers) {
+            let tops = entry_roots(ix, b, &callers);
+            if tops.len() > 1 {
+                // Reached from several entry points: which one runs it is not known, and
+                // none is picked.
+                out.merged.insert(b);
+            }
+            for top in tops {
                 let t = *entry_of.entry(top).or_insert_with(|| {
                     out.tasks.push(Task {
                         name: ix.body_name(top),
@@ -174,6 +182,12 @@ impl Tasks {
             }
         }
         out
+    }
+
+    /// True when what `body` does on `task` is only possible: the task is a callback, or
+    /// the body is reached from several entry points that the analysis does not tell apart.
+    pub fn uncertain(&self, body: Option<BodyId>, task: TaskIdx) -> bool {
+        self.tasks[task as usize].callback || body.is_some_and(|b| self.merged.contains(&b))
     }
 
     /// The tasks that may run `body`.

@@ -117,15 +117,23 @@ impl Extractor {
         if !self.keeps_item(item) {
             return;
         }
-        let (name, kind) = match item {
+        let (name, kind, vis) = match item {
             syn::Item::Fn(f) => {
                 // The body id is assigned when the function is visited; it is the id the next
                 // visited body would get only in visit order, so store a placeholder and fix on visit.
-                (f.sig.ident.to_string(), ItemKind::Other)
+                (f.sig.ident.to_string(), ItemKind::Other, &f.vis)
             }
-            syn::Item::Mod(m) => (m.ident.to_string(), ItemKind::Mod(None)),
-            syn::Item::Const(c) => (c.ident.to_string(), ItemKind::Const(int_value(&c.expr))),
-            syn::Item::Static(s) => (s.ident.to_string(), ItemKind::Const(int_value(&s.expr))),
+            syn::Item::Mod(m) => (m.ident.to_string(), ItemKind::Mod(None), &m.vis),
+            syn::Item::Const(c) => (
+                c.ident.to_string(),
+                ItemKind::Const(int_value(&c.expr)),
+                &c.vis,
+            ),
+            syn::Item::Static(s) => (
+                s.ident.to_string(),
+                ItemKind::Const(int_value(&s.expr)),
+                &s.vis,
+            ),
             syn::Item::Use(u) => {
                 let mut uses = Vec::new();
                 flatten_use(
@@ -134,32 +142,44 @@ impl Extractor {
                     &mut Vec::new(),
                     &mut uses,
                 );
-                self.cur_scope().uses.extend(uses);
+                let vis = visibility(&u.vis);
+                self.cur_scope()
+                    .uses
+                    .extend(uses.into_iter().map(|u| UseFact { vis, ..u }));
                 return;
             }
             syn::Item::ExternCrate(e) => {
                 let name = e.ident.to_string();
                 if let Some((_, alias)) = &e.rename {
+                    let vis = visibility(&e.vis);
                     self.cur_scope().uses.push(UseFact {
                         name: Some(alias.to_string()),
                         global: true,
                         path: vec![name],
                         extern_crate: true,
+                        vis,
                     });
                 }
                 return;
             }
             syn::Item::Struct(s) => {
                 self.struct_fields(s);
-                (s.ident.to_string(), ItemKind::Other)
+                (s.ident.to_string(), ItemKind::Other, &s.vis)
             }
-            syn::Item::Enum(e) => (e.ident.to_string(), ItemKind::Other),
-            syn::Item::Union(u) => (u.ident.to_string(), ItemKind::Other),
-            syn::Item::Trait(t) => (t.ident.to_string(), ItemKind::Other),
-            syn::Item::Type(t) => (t.ident.to_string(), ItemKind::Other),
+            syn::Item::Enum(e) => (e.ident.to_string(), ItemKind::Other, &e.vis),
+            syn::Item::Union(u) => (u.ident.to_string(), ItemKind::Other, &u.vis),
+            syn::Item::Trait(t) => (t.ident.to_string(), ItemKind::Other, &t.vis),
+            syn::Item::Type(t) => (t.ident.to_string(), ItemKind::Other, &t.vis),
             _ => return,
         };
-        self.cur_scope().items.insert(name, kind);
+        let vis = visibility(vis);
+        let scope = self.cur_scope();
+        if vis == Visibility::Public {
+            scope.item_vis.remove(&name);
+        } else {
+            scope.item_vis.insert(name.clone(), vis);
+        }
+        scope.items.insert(name, kind);
     }
 
     fn enter_body(
@@ -827,6 +847,7 @@ fn flatten_use(
             global,
             path: prefix.clone(),
             extern_crate: false,
+            vis: Visibility::Private,
         }),
         syn::UseTree::Group(g) => {
             for t in &g.items {
@@ -860,7 +881,19 @@ fn bind_use(ident: String, name: String, global: bool, prefix: &[String], out: &
         global,
         path,
         extern_crate: false,
+        vis: Visibility::Private,
     });
+}
+
+/// A declared visibility as far as glob imports need it.
+fn visibility(v: &syn::Visibility) -> Visibility {
+    match v {
+        syn::Visibility::Public(_) => Visibility::Public,
+        syn::Visibility::Restricted(r) if r.path.is_ident("self") => Visibility::Private,
+        syn::Visibility::Restricted(r) if r.path.is_ident("super") => Visibility::Super,
+        syn::Visibility::Restricted(_) => Visibility::Crate,
+        syn::Visibility::Inherited => Visibility::Private,
+    }
 }
 
 /// True when some `#[cfg(..)]` among `attrs` is false in a build without `cfg(test)`:

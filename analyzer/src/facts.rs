@@ -31,6 +31,21 @@ pub struct PathRef {
     pub segments: Vec<String>,
 }
 
+/// Where a `use` or an item declared in a module can be named from, as far as glob imports
+/// (which import only what the importing module can see) need it.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub enum Visibility {
+    /// `pub`.
+    Public,
+    /// `pub(crate)` and `pub(in path)`: the whole crate.
+    Crate,
+    /// `pub(super)`: the parent module and its descendants.
+    Super,
+    /// No `pub` (or `pub(self)`): the module itself and its descendants.
+    #[default]
+    Private,
+}
+
 /// One name brought into scope by a `use` (or `extern crate ... as`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UseFact {
@@ -41,6 +56,7 @@ pub struct UseFact {
     pub path: Vec<String>,
     /// `extern crate x as y;`: at the crate root it names a crate in every module.
     pub extern_crate: bool,
+    pub vis: Visibility,
 }
 
 /// What a named item in a scope is.
@@ -64,6 +80,8 @@ pub struct Scope {
     pub parent_module: Option<ScopeId>,
     pub is_module: bool,
     pub items: HashMap<String, ItemKind>,
+    /// The visibility of each of `items` (absent: public).
+    pub item_vis: HashMap<String, Visibility>,
     pub uses: Vec<UseFact>,
 }
 

@@ -3,7 +3,7 @@
 //! resolved is `Unknown`.
 
 use crate::catalog;
-use crate::facts::{FileFacts, ItemKind, PathRef, Scope, ScopeId, UseFact};
+use crate::facts::{FileFacts, ItemKind, PathRef, Scope, ScopeId, UseFact, Visibility};
 use std::collections::HashMap;
 
 /// What a path refers to.
@@ -110,25 +110,21 @@ impl<'a> Resolver<'a> {
             "Self" => return Res::Unknown,
             _ => {}
         }
-        // Lexical scopes: blocks, then their module; names in outer modules are not visible.
-        let mut chain = Vec::new();
+        // Lexical scopes: blocks, innermost first, then their module; names in outer modules
+        // are not visible. In each scope its items and named imports shadow its globs, and a
+        // glob of an inner block shadows the names of outer scopes (as rustc does).
         let mut cur = Some(scope);
         while let Some(id) = cur {
-            chain.push(id);
-            match self.scope(id) {
-                Some(s) if !s.is_module => cur = s.parent,
-                _ => break,
-            }
-        }
-        for &id in &chain {
             if let Some(r) = self.lookup_named(id, first, depth) {
                 return self.continue_with(r, rest, depth);
             }
-        }
-        for &id in &chain {
             if let Some(r) = self.lookup_glob(id, segs, depth) {
                 return r;
             }
+            cur = match self.scope(id) {
+                Some(s) if !s.is_module => s.parent,
+                _ => None,
+            };
         }
         // The extern prelude: `extern crate x as y;` at the crate root, then a crate name.
         let root = self.crate_root(scope);
@@ -146,8 +142,22 @@ impl<'a> Resolver<'a> {
 
     /// An item or named `use` called `name` in exactly this scope.
     fn lookup_named(&self, scope: ScopeId, name: &str, depth: u32) -> Option<Res> {
+        self.lookup_named_from(scope, name, None, depth)
+    }
+
+    /// An item or named `use` called `name` in exactly this scope that can be named from
+    /// `from` (any, when `None`).
+    fn lookup_named_from(
+        &self,
+        scope: ScopeId,
+        name: &str,
+        from: Option<ScopeId>,
+        depth: u32,
+    ) -> Option<Res> {
         let s = self.scope(scope)?;
-        if let Some(kind) = s.items.get(name) {
+        let visible = |vis: Visibility| from.is_none_or(|from| self.visible(vis, scope, from));
+        let item_vis = || s.item_vis.get(name).copied().unwrap_or(Visibility::Public);
+        if let Some(kind) = s.items.get(name).filter(|_| visible(item_vis())) {
             return Some(match kind {
                 ItemKind::Mod(Some(m)) => Res::Module(*m),
                 ItemKind::Mod(None) => Res::Unknown,
@@ -158,19 +168,50 @@ impl<'a> Resolver<'a> {
                 },
             });
         }
-        let u = s.uses.iter().find(|u| u.name.as_deref() == Some(name))?;
+        let u = s
+            .uses
+            .iter()
+            .find(|u| u.name.as_deref() == Some(name) && visible(u.vis))?;
         Some(self.resolve_use(scope, u, depth + 1))
     }
 
-    /// `segs` through the glob imports of this scope: local modules are searched, extern
-    /// modules are trusted only for paths the catalog knows.
+    /// Whether a name declared in `owner` with `vis` can be named from scope `from`.
+    fn visible(&self, vis: Visibility, owner: ScopeId, from: ScopeId) -> bool {
+        let owner = self.module_of(owner);
+        let within = match vis {
+            Visibility::Public | Visibility::Crate => return true,
+            Visibility::Private => owner,
+            Visibility::Super => match self.scope(owner).and_then(|s| s.parent_module) {
+                Some(p) => self.module_of(p),
+                None => return true,
+            },
+        };
+        // `from` is `within` or one of its descendants.
+        let mut m = self.module_of(from);
+        for _ in 0..MAX_DEPTH * 8 {
+            if m == within {
+                return true;
+            }
+            match self.scope(m).and_then(|s| s.parent_module) {
+                Some(p) => m = self.module_of(p),
+                None => return false,
+            }
+        }
+        false
+    }
+
+    /// `segs` through the glob imports of this scope: local modules are searched for the
+    /// names this scope can see (a module's private `use`s and items are not imported by a
+    /// glob outside it), extern modules are trusted only for paths the catalog knows.
     fn lookup_glob(&self, scope: ScopeId, segs: &[String], depth: u32) -> Option<Res> {
         let s = self.scope(scope)?;
         for u in s.uses.iter().filter(|u| u.name.is_none()) {
             // A glob hop costs more depth, so chains of `use super::*` stay cheap.
             match self.resolve_in(scope, u.global, &u.path, depth + GLOB_COST) {
                 Res::Module(m) => {
-                    if let Some(r) = self.lookup_named(m, &segs[0], depth + GLOB_COST) {
+                    if let Some(r) =
+                        self.lookup_named_from(m, &segs[0], Some(scope), depth + GLOB_COST)
+                    {
                         return Some(self.continue_with(r, &segs[1..], depth));
                     }
                 }

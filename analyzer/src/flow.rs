@@ -48,6 +48,18 @@ pub enum Slot {
     Msg(ChanIdx),
 }
 
+/// A channel made by one call of a local function that returns a fresh channel.
+#[derive(Clone, Debug)]
+pub struct Instance {
+    /// The channel the function returns (a constructor's, or an instance made inside it).
+    pub of: ChanIdx,
+    /// The call.
+    pub file: FileId,
+    pub call: u32,
+    /// The function called.
+    pub callee: BodyId,
+}
+
 /// A function passed to a combinator.
 enum FnArg {
     /// A closure or local function: its parameters and returned values.
@@ -88,6 +100,13 @@ pub struct Flow {
     active: HashSet<usize>,
     /// Values of declarations with a known library type.
     declared: Declared,
+    /// Channels made per call of a local function that creates a channel and returns both
+    /// of its ends (`fn make() -> (Tx, Rx) { channel(8) }`): each call is a channel of its
+    /// own. Indices from `ctor_channels` on.
+    pub instances: RefCell<Vec<Instance>>,
+    instance_of: RefCell<FxHashMap<(FileId, u32, ChanIdx), ChanIdx>>,
+    /// Channels created by constructor calls (indices below this), with the body of each.
+    ctor_body: Vec<Option<BodyId>>,
     /// Slots read by the unit being run.
     reads: RefCell<Vec<Slot>>,
     /// Slots changed by the unit being run.
@@ -137,6 +156,30 @@ fn depth(v: &Val) -> usize {
     }
 }
 
+/// `v` with channels renamed by `map`, inside tuples and merged streams too.
+fn rename(v: Val, map: &FxHashMap<ChanIdx, ChanIdx>, depth: usize) -> Val {
+    let r = |c: ChanIdx| *map.get(&c).unwrap_or(&c);
+    match v {
+        Val::Tx(c) => Val::Tx(r(c)),
+        Val::Rx(c) => Val::Rx(r(c)),
+        Val::Merged { preferred, other } => Val::Merged {
+            preferred: preferred.into_iter().map(r).collect(),
+            other: other.into_iter().map(r).collect(),
+        },
+        Val::Tuple(items) if depth < MAX_TUPLE_DEPTH => Val::Tuple(
+            items
+                .into_iter()
+                .map(|i| {
+                    i.into_iter()
+                        .map(|(v, c)| (rename(v, map, depth + 1), c))
+                        .collect()
+                })
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
 /// Receivers among `vals`: (channel, certain).
 pub fn receivers(vals: &Vals) -> Vec<(ChanIdx, bool)> {
     let mut out = Vec::new();
@@ -160,9 +203,16 @@ impl Flow {
         sem_of_call: HashMap<(FileId, u32), u32>,
         declared: Declared,
     ) -> Flow {
+        let mut ctor_body = vec![None; chan_of_call.len()];
+        for ((file, call), c) in &chan_of_call {
+            if let Some(slot) = ctor_body.get_mut(*c as usize) {
+                *slot = ix.facts[file.0 as usize].calls[*call as usize].body;
+            }
+        }
         let mut flow = Flow {
             chan_of_call,
             sem_of_call,
+            ctor_body,
             ..Flow::default()
         };
         if flow.chan_of_call.is_empty() && flow.sem_of_call.is_empty() && declared.vals.is_empty() {
@@ -370,6 +420,8 @@ impl Flow {
             Unit::Call(i) => {
                 let call = &ff.calls[i as usize];
                 if let CallTarget::LocalFn(callee) = ix.call_targets[f][i as usize] {
+                    // Channels made per call exist once the callee's returns are known.
+                    let _ = self.instantiate(ix, file, i, callee, self.slot(&Slot::Ret(callee)));
                     let params = &ix.body(callee).params;
                     for (p, a) in params.iter().zip(&call.args) {
                         let v = self.eval(ix, file, *a);
@@ -458,6 +510,81 @@ impl Flow {
                 }
             }
         }
+    }
+
+    /// The channels a call's returned value holds, made per call: a channel the callee
+    /// creates (in its own body or through a call inside it) and returns both ends of is a
+    /// new channel at each call site.
+    fn instantiate(
+        &self,
+        ix: &Index<'_>,
+        file: FileId,
+        call: u32,
+        callee: BodyId,
+        vals: Vals,
+    ) -> Vals {
+        let mut fresh: Vec<ChanIdx> = Vec::new();
+        for v in vals.keys() {
+            if let Val::Tuple(items) = v {
+                let ends = |tx: bool| -> Vec<ChanIdx> {
+                    items
+                        .iter()
+                        .flat_map(|i| i.keys())
+                        .filter_map(|v| match v {
+                            Val::Tx(c) if tx => Some(*c),
+                            Val::Rx(c) if !tx => Some(*c),
+                            _ => None,
+                        })
+                        .collect()
+                };
+                let rx = ends(false);
+                fresh.extend(ends(true).into_iter().filter(|c| rx.contains(c)));
+            }
+        }
+        fresh.retain(|c| self.created_within(ix, *c, callee));
+        if fresh.is_empty() {
+            return vals;
+        }
+        let map: FxHashMap<ChanIdx, ChanIdx> = fresh
+            .into_iter()
+            .map(|c| (c, self.instance(file, call, callee, c)))
+            .collect();
+        vals.into_iter()
+            .map(|(v, c)| (rename(v, &map, 0), c))
+            .collect()
+    }
+
+    /// True when channel `c` is made inside `body` (its constructor call, or the call that
+    /// instantiated it, is in `body` or a closure or block nested in it).
+    fn created_within(&self, ix: &Index<'_>, c: ChanIdx, body: BodyId) -> bool {
+        let at = match self.ctor_body.get(c as usize) {
+            Some(b) => *b,
+            None => {
+                let base = self.ctor_body.len();
+                let inst = self.instances.borrow();
+                inst.get(c as usize - base)
+                    .and_then(|i| ix.facts[i.file.0 as usize].calls[i.call as usize].body)
+            }
+        };
+        at.is_some_and(|b| ix.is_within(b, body))
+    }
+
+    /// The channel made by call `call` of `callee` for `c`, allocated on first use.
+    fn instance(&self, file: FileId, call: u32, callee: BodyId, c: ChanIdx) -> ChanIdx {
+        let mut map = self.instance_of.borrow_mut();
+        if let Some(i) = map.get(&(file, call, c)) {
+            return *i;
+        }
+        let mut inst = self.instances.borrow_mut();
+        let id = (self.ctor_body.len() + inst.len()) as ChanIdx;
+        inst.push(Instance {
+            of: c,
+            file,
+            call,
+            callee,
+        });
+        map.insert((file, call, c), id);
+        id
     }
 
     /// What a function argument of a combinator is: a closure or local function (its body),
@@ -671,7 +798,9 @@ impl Flow {
                             out.insert(merged, certain);
                         }
                     }
-                    CallTarget::LocalFn(b) => out = self.slot(&Slot::Ret(*b)),
+                    CallTarget::LocalFn(b) => {
+                        out = self.instantiate(ix, file, *i, *b, self.slot(&Slot::Ret(*b)));
+                    }
                     CallTarget::Ctor => {
                         for a in &call.args {
                             merge(&mut out, self.eval(ix, file, *a));

@@ -242,6 +242,20 @@ impl<'a> Index<'a> {
         qualify(self.file_crate, file, name)
     }
 
+    /// True when `b` is `outer` or a closure, async block or item nested in it.
+    pub fn is_within(&self, mut b: BodyId, outer: BodyId) -> bool {
+        for _ in 0..10_000 {
+            if b == outer {
+                return true;
+            }
+            match self.body(b).parent {
+                Some(p) => b = p,
+                None => return false,
+            }
+        }
+        false
+    }
+
     /// The function (or item initializer) that contains `b`.
     pub fn enclosing_fn(&self, mut b: BodyId) -> Option<BodyId> {
         for _ in 0..10_000 {

@@ -59,6 +59,10 @@ pub struct Channel {
     pub api_path: String,
     /// Seen inside a macro invocation (parsed on a best-effort basis).
     pub in_macro: bool,
+    /// Made by a call of a crate-local function that creates and returns it: the layer,
+    /// e.g. `` `unbounded()` (wraps `tokio::sync::mpsc::unbounded_channel`) ``, and the
+    /// channel inside that function it is an instance of.
+    pub via: Option<(String, ChanIdx)>,
 }
 
 impl Channel {
@@ -197,7 +201,12 @@ impl Model {
                 m.semaphores.len() as u32,
             );
             let (s0, r0, a0) = (m.sends.len(), m.recvs.len(), m.acquires.len());
-            m.channels.extend(p.channels);
+            m.channels.extend(p.channels.into_iter().map(|mut c| {
+                if let Some((_, of)) = &mut c.via {
+                    *of += c0;
+                }
+                c
+            }));
             m.tasks.extend(p.tasks);
             m.semaphores.extend(p.semaphores);
             m.sends.extend(p.sends.into_iter().map(|mut s| {
@@ -263,6 +272,7 @@ impl Model {
         let mut chan_of_call = HashMap::new();
         let mut sem_of_call = HashMap::new();
         let mut chan_body = Vec::new();
+        let mut ctor_calls = Vec::new();
         for (f, ff) in ix.files() {
             let file = FileId(f as u32);
             let names = binding_names(&ix, file);
@@ -304,11 +314,22 @@ impl Model {
                     range: call.range,
                     api_path: ix.call_paths[f][i].clone().unwrap_or_default(),
                     in_macro: call.in_macro,
+                    via: None,
                 });
+                ctor_calls.push((file, i as u32));
             }
         }
         let declared = crate::declared::Declared::find(&ix, &mut model.semaphores);
         let flow = Flow::compute(&ix, chan_of_call, sem_of_call, declared);
+        let mut names_of: HashMap<FileId, HashMap<u32, String>> = HashMap::new();
+        for inst in flow.instances.borrow().iter() {
+            let names = names_of
+                .entry(inst.file)
+                .or_insert_with(|| binding_names(&ix, inst.file));
+            let ch = instance_channel(&ix, &model.channels, &ctor_calls, inst, names);
+            model.channels.push(ch);
+            chan_body.push(ix.facts[inst.file.0 as usize].calls[inst.call as usize].body);
+        }
         let tasks = Tasks::compute(&ix, &flow);
         model.chan_creators = chan_body
             .iter()
@@ -325,6 +346,14 @@ impl Model {
     }
 
     fn edges(&mut self, ix: &Index<'_>, flow: &Flow, tasks: &Tasks) {
+        self.edges_unchecked(ix, flow, tasks);
+        // A channel made per call after the fixed point stopped early has no node.
+        let n = self.channels.len() as ChanIdx;
+        self.sends.retain(|s| s.chan < n);
+        self.recvs.retain(|r| r.chan < n);
+    }
+
+    fn edges_unchecked(&mut self, ix: &Index<'_>, flow: &Flow, tasks: &Tasks) {
         for (f, ff) in ix.files() {
             let file = FileId(f as u32);
             let recv_selects = recv_branches(ff);
@@ -345,7 +374,9 @@ impl Model {
                         });
                         for (v, certain) in &recv {
                             let Val::Tx(c) = v else { continue };
-                            let ch = &self.channels[*c as usize];
+                            let Some(ch) = self.channels.get(*c as usize) else {
+                                continue;
+                            };
                             let waits = may_wait
                                 && (mc.awaited
                                     || mc.select.is_some()
@@ -510,6 +541,53 @@ fn ctor_call_in(ff: &FileFacts, mut init: ExprId) -> Option<u32> {
         }
     }
     last
+}
+
+/// The channel one call of a local function makes: the channel it returns, with the call's
+/// range, the name it is bound to there, and its capacity read at the call when the
+/// function passes a parameter on as the capacity (`fn make(cap: usize) { channel(cap) }`).
+fn instance_channel(
+    ix: &Index<'_>,
+    channels: &[Channel],
+    ctor_calls: &[(FileId, u32)],
+    inst: &crate::flow::Instance,
+    names: &HashMap<u32, String>,
+) -> Channel {
+    let ff = &ix.facts[inst.file.0 as usize];
+    let call = &ff.calls[inst.call as usize];
+    let of = &channels[inst.of as usize];
+    let written = call.callee.segments.join("::");
+    let layer = format!("`{written}()` (wraps `{}`)", of.api_path);
+    let mut capacity = of.capacity.clone();
+    if capacity == Capacity::Unknown {
+        if let (Some(&(cf, ci)), ChannelKind::Bounded { cap_arg, .. }) =
+            (ctor_calls.get(inst.of as usize), of.kind)
+        {
+            let cff = &ix.facts[cf.0 as usize];
+            let arg = cff.calls[ci as usize].args.get(cap_arg);
+            if let Some(ExprFact::Path(p)) = arg.map(|a| &cff.exprs[a.0 as usize]) {
+                let param = ix.body(inst.callee).params.iter().position(
+                    |pat| matches!(pat, PatFact::Bind(n) if p.segments.len() == 1 && *n == p.segments[0]),
+                );
+                if let Some(k) = param {
+                    capacity = capacity_of(&ix.resolver, ff, call.args.get(k).copied());
+                }
+            }
+        }
+    }
+    Channel {
+        name: names
+            .get(&inst.call)
+            .cloned()
+            .unwrap_or_else(|| of.name.clone()),
+        lib: of.lib,
+        kind: of.kind,
+        capacity,
+        range: call.range,
+        api_path: of.api_path.clone(),
+        in_macro: call.in_macro,
+        via: Some((layer, inst.of)),
+    }
 }
 
 /// `self.limit`, `state.inner.tx`, `x`: a place as written, when it is a path of fields.

@@ -273,11 +273,12 @@ fn o() { let _ = std::sync::mpsc::channel::<u8>(); }
         vec![(12, "BP001"), (20, "BP001")]
     );
     // With test code: everything, `cfg(not(test))` included (the lib is built both ways);
-    // the test-only `queue` item shadows the import.
+    // the test-only `queue` item shadows the import, and its call makes a queue of its own.
     assert_eq!(
         findings(&analyze_lib_cfg_test(src, true)),
         vec![
             (5, "BP001"),
+            (6, "BP001"),
             (8, "BP001"),
             (10, "BP001"),
             (12, "BP001"),

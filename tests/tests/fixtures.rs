@@ -109,8 +109,8 @@ fn markers_are_read_from_the_fixtures() {
     assert_eq!(count("channel_libraries", "BP001"), 11);
     assert_eq!(count("zero_capacity", "BP008"), 6);
     assert_eq!(count("module_tree", "BP001"), 15);
-    assert_eq!(count("multi_target", "BP001"), 5);
-    assert_eq!(count("multi_target_all", "BP001"), 10);
+    assert_eq!(count("multi_target", "BP001"), 6);
+    assert_eq!(count("multi_target_all", "BP001"), 11);
     assert_eq!(count("cfg_test_code", "BP001"), 3);
     assert_eq!(count("bad_input", "BP900"), 1);
     assert_eq!(count("bad_input", "BP901"), 1);

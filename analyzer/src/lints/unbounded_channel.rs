@@ -62,13 +62,25 @@ pub(crate) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
         } else {
             Confidence::Certain
         };
-        out.push(
-            Diagnostic::new(
-                LintId::UnboundedChannel,
-                "unbounded channel",
-                ch.range,
+        let (message, label) = match &ch.via {
+            Some((layer, _)) => (
+                format!("unbounded channel made by {layer}"),
+                "each call makes a new queue without a limit".to_string(),
+            ),
+            None => (
+                "unbounded channel".to_string(),
                 format!("`{}` creates a queue without a limit", ch.api_path),
-            )
+            ),
+        };
+        let mut d = Diagnostic::new(LintId::UnboundedChannel, message, ch.range, label);
+        if let Some((_, of)) = ch.via {
+            d = d.with_label(
+                model.channels[of as usize].range,
+                "the queue is created here, inside the helper",
+            );
+        }
+        out.push(
+            d
             .with_note(
                 "a send never waits: when the consumer is slower than the producers, memory and latency grow without limit",
             )

@@ -215,15 +215,32 @@ impl Flow {
             ctor_body,
             ..Flow::default()
         };
-        if flow.chan_of_call.is_empty() && flow.sem_of_call.is_empty() && declared.vals.is_empty() {
+        // Handles never cross crates (calls into other crates are not followed), so only
+        // crates that create or declare a channel or semaphore, or spawn, take part.
+        let spawn_files: Vec<FileId> = ix
+            .files()
+            .filter(|(f, _)| {
+                ix.call_targets[*f]
+                    .iter()
+                    .any(|t| matches!(t, CallTarget::Api(Api::Spawn(_))))
+            })
+            .map(|(f, _)| FileId(f as u32))
+            .collect();
+        if flow.chan_of_call.is_empty()
+            && flow.sem_of_call.is_empty()
+            && declared.vals.is_empty()
+            && spawn_files.is_empty()
+        {
             return flow;
         }
-        // Handles never cross crates (calls into other crates are not followed), so only
-        // crates that create or declare a channel or semaphore take part.
-        let decl_files = declared.vals.keys().map(|d| match d {
-            DeclSite::Param(b, _) => b.file,
-            DeclSite::Let(f, _) | DeclSite::Field(f, _) => *f,
-        });
+        let decl_files = declared
+            .vals
+            .keys()
+            .map(|d| match d {
+                DeclSite::Param(b, _) => b.file,
+                DeclSite::Let(f, _) | DeclSite::Field(f, _) => *f,
+            })
+            .chain(spawn_files);
         flow.active = flow
             .chan_of_call
             .keys()

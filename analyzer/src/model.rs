@@ -136,6 +136,9 @@ pub struct Acquire {
     pub dropped_at_once: bool,
     /// The method called (`acquire_owned`, `acquire_many`, ...).
     pub method: String,
+    /// The permit is `forget()`-ten: its count is returned by hand (`add_permits`), so it
+    /// is held until then, wherever that is.
+    pub forgotten: bool,
 }
 
 impl Acquire {

@@ -59,6 +59,14 @@ pub fn acquires(ix: &Index<'_>, flow: &Flow, tasks: &Tasks) -> Vec<Acquire> {
                 bound.insert(i, name);
             }
         }
+        // `acquire().await?.forget()`: the count stays taken until `add_permits` gives it
+        // back, typically at the end of the task it was taken for.
+        let forgotten: Vec<u32> = ff
+            .method_calls
+            .iter()
+            .filter(|mc| mc.method == "forget")
+            .filter_map(|mc| acquire_in(mc.receiver))
+            .collect();
         let mut discarded: Vec<u32> = ff.discarded.iter().filter_map(|e| acquire_in(*e)).collect();
         discarded.extend(ignored);
         discarded.extend(dropped_next(ix, f, &bound, &wrapping));
@@ -76,7 +84,7 @@ pub fn acquires(ix: &Index<'_>, flow: &Flow, tasks: &Tasks) -> Vec<Acquire> {
                 .collect();
             let i = i as u32;
             let bound_to = bound.get(&i).cloned().flatten();
-            let dropped_at_once = discarded.contains(&i);
+            let dropped_at_once = discarded.contains(&i) && !forgotten.contains(&i);
             out.push(Acquire {
                 tasks: tasks.owners_of(mc.body).to_vec(),
                 file,
@@ -86,6 +94,7 @@ pub fn acquires(ix: &Index<'_>, flow: &Flow, tasks: &Tasks) -> Vec<Acquire> {
                 sems,
                 bound_to,
                 dropped_at_once,
+                forgotten: forgotten.contains(&i),
                 method: mc.method.clone(),
             });
         }
@@ -479,7 +488,8 @@ pub fn classify_spawns(
             Some(crate::tasks::SpawnBound::HandedBack)
         } else if let Some(&p) = site.loop_permits.iter().find(|&&p| {
             let a = &acquires[p];
-            a.bound_to
+            a.forgotten
+                || a.bound_to
                 .as_deref()
                 .is_some_and(|name| expr_mentions(ix, file, site.arg, name))
                 || captures_permit(ix, flow, &carriers, site, &a.sems)

@@ -94,7 +94,6 @@ impl Tasks {
     pub fn compute(ix: &Index<'_>, flow: &Flow) -> Tasks {
         let wrappers = find_wrappers(ix, flow);
         let sites = spawn_sites(ix, flow, &wrappers);
-        let called_in_loop = called_in_loop(ix, flow);
         let mut out = Tasks::default();
         let mut roots: HashSet<BodyId> = HashSet::default();
         for s in &sites {
@@ -106,6 +105,21 @@ impl Tasks {
             .collect();
         roots.extend(&callbacks);
         let edges = body_edges(ix, flow);
+        let mut seeds = called_in_loop(ix, flow);
+        for (f, ff) in ix.files() {
+            let file = FileId(f as u32);
+            seeds.extend(
+                ff.bodies
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, b)| b.in_loop)
+                    .map(|(i, _)| BodyId {
+                        file,
+                        idx: i as u32,
+                    }),
+            );
+        }
+        let called_in_loop = runs_per_iteration(seeds, &edges);
         let mut sites = sites;
         for s in &mut sites {
             let replicated = s.in_loop
@@ -322,23 +336,36 @@ fn spawned_by_call(
 }
 
 /// What a `.spawn(..)` method call spawns, unless the method is one of the crate's own.
+/// A local method that spawns one of its parameters is a spawn of the matching argument
+/// (`self.spawn_task("name", fut)`).
 fn spawned_by_method(
     ix: &Index<'_>,
     flow: &Flow,
+    wrappers: &Wrappers,
     file: FileId,
     mc: &crate::facts::MethodCallFact,
 ) -> Option<(ExprId, bool)> {
-    if !catalog::is_spawn_method(&mc.method) {
+    let spawn_named = catalog::is_spawn_method(&mc.method);
+    if !spawn_named && !ix.methods.contains_key(&mc.method) {
         return None;
     }
     let recv = flow.eval(ix, file, mc.receiver);
-    if !flow
-        .method_targets(ix, file, mc.body, mc.receiver, &mc.method, &recv)
-        .is_empty()
-    {
-        return None;
+    let targets = flow.method_targets(ix, file, mc.body, mc.receiver, &mc.method, &recv);
+    if targets.is_empty() {
+        return spawn_named
+            .then(|| mc.args.first().map(|a| (*a, mc.method == "spawn_blocking")))
+            .flatten();
     }
-    mc.args.first().map(|a| (*a, mc.method == "spawn_blocking"))
+    targets.iter().find_map(|t| {
+        let has_self = matches!(ix.body(*t).params.first(), Some(crate::facts::PatFact::Bind(n)) if n == "self");
+        wrappers
+            .iter()
+            .find(|((b, _), _)| b == t)
+            .and_then(|((_, k), th)| {
+                let k = if has_self { k.checked_sub(1)? } else { *k };
+                mc.args.get(k).map(|a| (*a, *th))
+            })
+    })
 }
 
 fn find_wrappers(ix: &Index<'_>, flow: &Flow) -> Wrappers {
@@ -356,7 +383,7 @@ fn find_wrappers(ix: &Index<'_>, flow: &Flow) -> Wrappers {
                 }
             }
             for mc in &ff.method_calls {
-                if let Some((arg, thread)) = spawned_by_method(ix, flow, file, mc) {
+                if let Some((arg, thread)) = spawned_by_method(ix, flow, &w, file, mc) {
                     if let Some(key) = param_index(ix, file, arg) {
                         w.entry(key).or_insert(thread);
                     }
@@ -401,7 +428,7 @@ fn spawn_sites(ix: &Index<'_>, flow: &Flow, wrappers: &Wrappers) -> Vec<SpawnSit
             }
         }
         for m in &ff.method_calls {
-            if let Some((arg, thread)) = spawned_by_method(ix, flow, file, m) {
+            if let Some((arg, thread)) = spawned_by_method(ix, flow, wrappers, file, m) {
                 let receiver = match ix.expr(file, m.receiver) {
                     ExprFact::Path(p) if p.segments.len() == 1 => Some(p.segments[0].clone()),
                     _ => None,
@@ -481,6 +508,24 @@ fn called_in_loop(ix: &Index<'_>, flow: &Flow) -> HashSet<BodyId> {
         }
     }
     in_loop
+}
+
+/// Bodies that run once per iteration of some loop, at any depth: functions called from a
+/// loop, and everything they call or start.
+fn runs_per_iteration(
+    seeds: HashSet<BodyId>,
+    edges: &HashMap<BodyId, Vec<BodyId>>,
+) -> HashSet<BodyId> {
+    let mut out = seeds;
+    let mut stack: Vec<BodyId> = out.iter().copied().collect();
+    while let Some(b) = stack.pop() {
+        for &n in edges.get(&b).into_iter().flatten() {
+            if out.insert(n) {
+                stack.push(n);
+            }
+        }
+    }
+    out
 }
 
 /// True when `body` runs once per iteration of some loop: it is a closure or async block

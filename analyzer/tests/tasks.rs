@@ -88,3 +88,57 @@ pub fn second() {
         a.diagnostics
     );
 }
+
+#[test]
+fn a_spawn_two_calls_below_a_loop_is_replicated() {
+    let a = analyze_lib(
+        r#"
+use tokio::sync::mpsc;
+pub async fn serve(mut conns: mpsc::Receiver<u32>) {
+    while let Some(c) = conns.recv().await {
+        accept(c);
+    }
+}
+fn accept(c: u32) {
+    start(c);
+}
+fn start(c: u32) {
+    let (tx, mut rx) = mpsc::channel::<u32>(1);
+    tokio::spawn(async move {
+        while let Some(x) = rx.recv().await {
+            println!("{x}");
+        }
+    });
+    let _ = tx.try_send(c);
+}
+"#,
+    );
+    let t = a
+        .model
+        .tasks
+        .iter()
+        .find(|t| t.name == "start::{task}")
+        .expect("the spawned task");
+    assert!(t.replicated, "{:#?}", a.model.tasks);
+}
+
+#[test]
+fn a_local_method_that_spawns_its_argument_is_a_spawn() {
+    let a = analyze_lib(
+        r#"
+use tokio::sync::mpsc;
+pub struct Runtime;
+impl Runtime {
+    fn spawn_task<F: std::future::Future<Output = ()> + Send + 'static>(&self, _name: &str, fut: F) {
+        tokio::spawn(fut);
+    }
+}
+pub async fn serve(rt: Runtime, mut jobs: mpsc::Receiver<u32>) {
+    while let Some(job) = jobs.recv().await {
+        rt.spawn_task("job", async move { println!("{job}") });
+    }
+}
+"#,
+    );
+    assert_eq!(findings(&a), vec![(11, "BP004")], "{:#?}", a.diagnostics);
+}

@@ -24,7 +24,9 @@ futures-intrusive, embassy-sync, maitake-sync) or a declared type (`limit: Arc<S
 a field `permits: Semaphore`). A method named `acquire` on anything else (a rate limiter, a
 pool, a lock) is not a permit and is never reported. Not reported either: `acquire_many(n)`
 dropped at once (a barrier that waits for `n` free permits, e.g. every in-flight one), a
-permit dropped after work such as a critical section, `let _permit = ..` (a binding, kept).
+permit dropped after work such as a critical section, `let _permit = ..` (a binding, kept),
+a permit released at once and then acquired for real in the same loop (waiting for a free
+permit in a retry loop), a `forget()`-ten permit (returned by hand with `add_permits`).
 
 ### Why it matters
 The code looks bounded and is not: the permit count never reaches the work, so the semaphore
@@ -54,10 +56,23 @@ line above it.
 };
 
 pub(crate) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
+    // Acquiring and releasing at once, then acquiring for real in the same loop, is a wait
+    // for availability (a retry loop), not a lost guard.
+    let waits_then_keeps = |a: &crate::model::Acquire| {
+        a.loop_id.is_some()
+            && model.acquires.iter().any(|b| {
+                b.body == a.body
+                    && b.file == a.file
+                    && b.loop_id == a.loop_id
+                    && !b.dropped_at_once
+                    && b.range != a.range
+                    && b.sems.iter().any(|s| a.sems.contains(s))
+            })
+    };
     for a in model
         .acquires
         .iter()
-        .filter(|a| a.dropped_at_once && a.is_permit() && !a.is_barrier())
+        .filter(|a| a.dropped_at_once && a.is_permit() && !a.is_barrier() && !waits_then_keeps(a))
     {
         out.push(
             Diagnostic::new(

@@ -316,6 +316,39 @@ pub fn is_source_method(name: &str) -> bool {
     )
 }
 
+/// Methods whose result iterates data from outside the program, of a size the code does
+/// not choose (`reader.lines()`, `listener.incoming()`, `dir.entries()`).
+pub fn is_data_source_method(name: &str) -> bool {
+    matches!(
+        name,
+        "lines" | "incoming" | "entries" | "records" | "into_records" | "rows" | "split_lines"
+    )
+}
+
+/// Functions whose result iterates data from outside the program (by canonical path).
+pub fn is_data_source_fn(path: &str) -> bool {
+    matches!(
+        path,
+        "std::fs::read_dir" | "tokio::fs::read_dir" | "std::io::stdin" | "std::env::args"
+    )
+}
+
+/// Stream and iterator methods that run their closure once per item.
+pub fn is_per_item_combinator(name: &str) -> bool {
+    matches!(
+        name,
+        "for_each"
+            | "for_each_concurrent"
+            | "try_for_each"
+            | "try_for_each_concurrent"
+            | "then"
+            | "map"
+            | "filter_map"
+            | "and_then"
+            | "inspect"
+    )
+}
+
 /// True when a sync (non-awaited) `send` on this library's bounded sender blocks the thread.
 pub fn send_is_sync(lib: ChannelLib, api_path: &str) -> bool {
     match lib {

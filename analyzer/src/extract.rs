@@ -202,6 +202,8 @@ impl Extractor {
             param_types: Vec::new(),
             param_type_paths: Vec::new(),
             returns: Vec::new(),
+            public: false,
+            impl_trait: None,
         });
         let saved = (self.body, self.cur_loop);
         self.body = Some(id);
@@ -1055,17 +1057,41 @@ impl<'ast> Visit<'ast> for Extractor {
     }
 
     fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
+        let id = self.facts.bodies.len();
         self.fn_body(&f.sig, None, f.sig.ident.span(), &f.block);
+        if let Some(b) = self.facts.bodies.get_mut(id) {
+            b.public = matches!(f.vis, syn::Visibility::Public(_));
+        }
     }
 
     fn visit_item_impl(&mut self, i: &'ast syn::ItemImpl) {
         let self_ty = type_name(&i.self_ty).unwrap_or_default();
+        let impl_trait = i.trait_.as_ref().map(|(_, path, _)| {
+            let args = match path.segments.last().map(|s| &s.arguments) {
+                Some(syn::PathArguments::AngleBracketed(a)) => a
+                    .args
+                    .iter()
+                    .filter_map(|g| match g {
+                        syn::GenericArgument::Type(t) => type_name(t),
+                        _ => None,
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            (self.path_ref(path), args)
+        });
         for item in &i.items {
             match item {
                 syn::ImplItem::Fn(f)
                     if self.compiled(&f.attrs) && (self.cfg_test || !is_test_fn(&f.attrs)) =>
                 {
-                    self.fn_body(&f.sig, Some(self_ty.clone()), f.sig.ident.span(), &f.block)
+                    let id = self.facts.bodies.len();
+                    self.fn_body(&f.sig, Some(self_ty.clone()), f.sig.ident.span(), &f.block);
+                    if let Some(b) = self.facts.bodies.get_mut(id) {
+                        b.public =
+                            impl_trait.is_some() || matches!(f.vis, syn::Visibility::Public(_));
+                        b.impl_trait = impl_trait.clone();
+                    }
                 }
                 syn::ImplItem::Const(c) if self.compiled(&c.attrs) => self.visit_expr(&c.expr),
                 syn::ImplItem::Macro(m) if self.compiled(&m.attrs) => self.visit_macro(&m.mac),

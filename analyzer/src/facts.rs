@@ -134,6 +134,11 @@ pub struct BodyFact {
     pub param_type_paths: Vec<Option<PathRef>>,
     /// Returned values: the tail expression and every `return e`.
     pub returns: Vec<ExprId>,
+    /// A function callable from outside its crate: `pub`, or a method of a trait impl.
+    pub public: bool,
+    /// For a method of `impl Trait<Args> for Type`: the trait as written, with the last
+    /// segment of each type argument (`Handler<Ping>` -> (`Handler`, [`Ping`])).
+    pub impl_trait: Option<(PathRef, Vec<String>)>,
 }
 
 /// Index of an expression in its file's [`FileFacts::exprs`].

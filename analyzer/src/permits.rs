@@ -2,7 +2,7 @@
 //! is bound to, and whether it is dropped at once.
 
 use crate::catalog::{self, ChannelMethod};
-use crate::facts::{ExprFact, ExprId, PatFact};
+use crate::facts::{BodyId, ExprFact, ExprId, PatFact};
 use crate::flow::{Flow, Slot, Val};
 use crate::index::{CallTarget, Index};
 use crate::model::Acquire;
@@ -314,6 +314,97 @@ fn expr_mentions(ix: &Index<'_>, file: FileId, e: ExprId, name: &str) -> bool {
     }
 }
 
+/// Where the items of an iteration come from, when they are data the code does not bound:
+/// `Some(true)` from outside the program (a parameter of a public function, lines, directory
+/// entries, a listener's connections), `Some(false)` a parameter of a private function,
+/// `None` anything else (a range, a fixed array, a collection built here).
+fn data_source(ix: &Index<'_>, flow: &Flow, file: FileId, iter: ExprId) -> Option<bool> {
+    let ff = &ix.facts[file.0 as usize];
+    let mut e = iter;
+    for _ in 0..12 {
+        match ix.expr(file, e) {
+            ExprFact::MethodCall(i) => {
+                let mc = &ff.method_calls[*i as usize];
+                if catalog::is_data_source_method(&mc.method) {
+                    return Some(true);
+                }
+                if !crate::flow::receivers(&flow.eval(ix, file, e)).is_empty() {
+                    return Some(true);
+                }
+                e = mc.receiver;
+            }
+            ExprFact::Call(i) => {
+                let path = ix.call_paths[file.0 as usize][*i as usize].as_deref();
+                return path.and_then(|p| catalog::is_data_source_fn(p).then_some(true));
+            }
+            ExprFact::Path(p) if p.segments.len() == 1 && p.segments[0] != "self" => {
+                let body = ix.expr_body(file, e)?;
+                let f = ix.enclosing_fn(body)?;
+                let is_param = ix.binding_body(Some(body), &p.segments[0]) == Some(f)
+                    && ix.body(f).params.iter().any(|pat| {
+                        let mut names = std::collections::HashSet::new();
+                        crate::index::pat_names(pat, &mut names);
+                        names.contains(&p.segments[0])
+                    });
+                return is_param.then(|| ix.body(f).public);
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// For a spawn written in closure `b`: when `b` is handed to a per-item combinator
+/// (`for_each`, `then`, `map`, ...) of a stream, receiver or parameter, whether its items come
+/// from outside the program (see [`data_source`]).
+fn item_closure_source(ix: &Index<'_>, flow: &Flow, file: FileId, b: BodyId) -> Option<bool> {
+    let ff = &ix.facts[file.0 as usize];
+    if !matches!(
+        ix.body(b).kind,
+        crate::facts::BodyKind::Closure | crate::facts::BodyKind::AsyncBlock
+    ) {
+        return None;
+    }
+    let mc = ff.method_calls.iter().find(|mc| {
+        catalog::is_per_item_combinator(&mc.method)
+            && mc
+                .args
+                .iter()
+                .any(|a| matches!(ix.expr(file, *a), ExprFact::Body(x) if *x == b))
+    })?;
+    if !crate::flow::receivers(&flow.eval(ix, file, mc.receiver)).is_empty() {
+        return Some(true);
+    }
+    // `map` and the like run once on an `Option` or `Result`: only an iterator's count.
+    if !mc.method.starts_with("for_each")
+        && !mc.method.starts_with("try_for_each")
+        && !iterates(ix, file, mc.receiver)
+    {
+        return None;
+    }
+    data_source(ix, flow, file, mc.receiver)
+}
+
+/// True when a method chain makes an iterator or stream (`items.iter()`, `.into_iter()`).
+fn iterates(ix: &Index<'_>, file: FileId, mut e: ExprId) -> bool {
+    let ff = &ix.facts[file.0 as usize];
+    for _ in 0..12 {
+        let ExprFact::MethodCall(i) = ix.expr(file, e) else {
+            return false;
+        };
+        let mc = &ff.method_calls[*i as usize];
+        if matches!(
+            mc.method.as_str(),
+            "iter" | "into_iter" | "iter_mut" | "drain" | "chunks" | "values" | "keys"
+        ) || catalog::is_data_source_method(&mc.method)
+        {
+            return true;
+        }
+        e = mc.receiver;
+    }
+    false
+}
+
 /// True when the spawn's handle goes back to whoever asked for the task: sent on a channel
 /// (`reply.send(handle)`) or returned, directly or bound to a local first.
 fn handle_handed_back(ix: &Index<'_>, file: FileId, site: &crate::tasks::SpawnSite) -> bool {
@@ -456,9 +547,6 @@ pub fn classify_spawns(
         let file = site.file;
         let ff = &ix.facts[file.0 as usize];
         let chain = loop_chain(ix, file, site.loop_id);
-        if chain.is_empty() {
-            continue;
-        }
         let in_chain = |l: Option<u32>| l.is_some_and(|l| chain.contains(&l));
         let source_call = ff.method_calls.iter().any(|mc| {
             mc.body == site.body && in_chain(mc.loop_id) && catalog::is_source_method(&mc.method)
@@ -470,7 +558,30 @@ pub fn classify_spawns(
                     if catalog::is_source_method(&ff.method_calls[*i as usize].method))
                     || !crate::flow::receivers(&flow.eval(ix, file, l.iter)).is_empty())
         });
-        site.per_item = source_call || source_for;
+        // A `for` over data whose size the code does not bound: a parameter's items, lines,
+        // directory entries. Certain when the data comes from outside the program.
+        let data_for = ff
+            .fors
+            .iter()
+            .filter(|l| l.body == site.body && chain.contains(&l.loop_id))
+            .filter_map(|l| data_source(ix, flow, file, l.iter))
+            .max();
+        // `stream.for_each(|item| { spawn(..) })`: the closure runs per item.
+        let per_item_closure = if chain.is_empty() {
+            site.body
+                .and_then(|b| item_closure_source(ix, flow, file, b))
+        } else {
+            None
+        };
+        site.per_item =
+            source_call || source_for || data_for.is_some() || per_item_closure.is_some();
+        site.per_item_certain =
+            source_call || source_for || data_for == Some(true) || per_item_closure == Some(true);
+        if chain.is_empty() {
+            site.bound =
+                handle_handed_back(ix, file, site).then_some(crate::tasks::SpawnBound::HandedBack);
+            continue;
+        }
         site.loop_permits = acquires
             .iter()
             .enumerate()

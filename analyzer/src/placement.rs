@@ -122,3 +122,94 @@ fn runs_in_place_method(
         .method_targets(ix, file, mc.body, mc.receiver, &mc.method, &recv)
         .is_empty()
 }
+
+/// Futures one task polls concurrently: the futures of `select!` branches (an async block, a
+/// local `async fn` call, or a local bound to one, `&mut fut` of a pinned future) and the
+/// futures pushed into a collection that a branch polls (`FuturesUnordered`). Each runs as
+/// a branch of its own: a send waiting in one does not stop a receive in another.
+/// Returns (future body, the body of the `select!` that polls it).
+pub fn concurrent_bodies(ix: &Index<'_>, flow: &Flow) -> Vec<(BodyId, Option<BodyId>)> {
+    let mut out = Vec::new();
+    for (f, ff) in ix.files() {
+        let file = FileId(f as u32);
+        for sel in &ff.selects {
+            for &branch in &sel.branches {
+                for b in future_bodies(ix, flow, file, branch, 0) {
+                    out.push((b, sel.body));
+                }
+            }
+        }
+    }
+    out.sort();
+    out.dedup_by_key(|(b, _)| *b);
+    out
+}
+
+/// The bodies a future expression runs: an async block, a local async function or method
+/// called, through wrappers (`Box::pin`, `.instrument(..)`, `.boxed()`), locals bound to
+/// one, and the futures pushed into a collection it polls (`futs.next()`).
+fn future_bodies(ix: &Index<'_>, flow: &Flow, file: FileId, e: ExprId, depth: u32) -> Vec<BodyId> {
+    if depth > 6 {
+        return Vec::new();
+    }
+    let ff = &ix.facts[file.0 as usize];
+    let rec = |x: ExprId| future_bodies(ix, flow, file, x, depth + 1);
+    match ix.expr(file, e) {
+        ExprFact::Body(b) => match ix.body(*b).kind {
+            crate::facts::BodyKind::AsyncBlock => vec![*b],
+            _ => Vec::new(),
+        },
+        ExprFact::Call(i) => match &ix.call_targets[file.0 as usize][*i as usize] {
+            CallTarget::LocalFn(t) => vec![*t],
+            CallTarget::Api(Api::Wrap) => ff.calls[*i as usize]
+                .args
+                .first()
+                .map(|a| rec(*a))
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        },
+        ExprFact::MethodCall(i) => {
+            let mc = &ff.method_calls[*i as usize];
+            let recv = flow.eval(ix, file, mc.receiver);
+            let targets = flow.method_targets(ix, file, mc.body, mc.receiver, &mc.method, &recv);
+            if !targets.is_empty() {
+                return targets;
+            }
+            if catalog::is_future_adapter(&mc.method)
+                || matches!(mc.method.as_str(), "as_mut" | "next" | "select_next_some")
+            {
+                rec(mc.receiver)
+            } else {
+                Vec::new()
+            }
+        }
+        ExprFact::Path(p) if p.segments.len() == 1 => {
+            let name = &p.segments[0];
+            let body = ix.expr_body(file, e);
+            let Some(binder) = ix.binding_body(body, name) else {
+                return Vec::new();
+            };
+            let mut out = Vec::new();
+            for l in &ff.lets {
+                if l.body == Some(binder)
+                    && matches!(&l.pat, crate::facts::PatFact::Bind(n) if n == name)
+                {
+                    out.extend(rec(l.init));
+                }
+            }
+            // A collection of futures: what is pushed into it.
+            for mc in &ff.method_calls {
+                if catalog::is_insert_method(&mc.method)
+                    && matches!(ix.expr(file, mc.receiver), ExprFact::Path(q) if q.segments == p.segments)
+                    && ix.binding_body(mc.body, name) == Some(binder)
+                {
+                    if let Some(a) = mc.args.last() {
+                        out.extend(rec(*a));
+                    }
+                }
+            }
+            out
+        }
+        _ => Vec::new(),
+    }
+}

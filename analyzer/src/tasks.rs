@@ -55,6 +55,9 @@ pub struct SpawnSite {
     /// Runs once per item of incoming work: in a loop that receives, accepts or iterates
     /// a stream or receiver. Set by `permits::classify_spawns`.
     pub per_item: bool,
+    /// The items come from outside the program (a socket, a channel, a file, a parameter of
+    /// a public function); otherwise a per-item finding is only possible.
+    pub per_item_certain: bool,
     /// What bounds how many of its tasks exist at once, if anything.
     pub bound: Option<SpawnBound>,
     /// Permits acquired in the same loop before the spawn (indices into `Model::acquires`).
@@ -104,6 +107,11 @@ impl Tasks {
             .filter(|b| !roots.contains(b))
             .collect();
         roots.extend(&callbacks);
+        let branches: Vec<(BodyId, Option<BodyId>)> = crate::placement::concurrent_bodies(ix, flow)
+            .into_iter()
+            .filter(|(b, _)| !roots.contains(b))
+            .collect();
+        roots.extend(branches.iter().map(|(b, _)| *b));
         let edges = body_edges(ix, flow);
         let mut seeds = called_in_loop(ix, flow);
         for (f, ff) in ix.files() {
@@ -136,6 +144,20 @@ impl Tasks {
                     callback: false,
                 });
             }
+        }
+        for &(root, polled_in) in &branches {
+            let name = match root_fn_name(ix, root) {
+                Some(f) => format!("{f}::{{branch}}"),
+                None => "{branch}".to_string(),
+            };
+            out.tasks.push(Task {
+                name,
+                root,
+                spawn: None,
+                replicated: polled_in.is_some_and(|b| in_loop_context(ix, b, &called_in_loop)),
+                thread: false,
+                callback: false,
+            });
         }
         for &root in &callbacks {
             let name = match ix.enclosing_fn(root) {
@@ -416,6 +438,7 @@ fn spawn_sites(ix: &Index<'_>, flow: &Flow, wrappers: &Wrappers) -> Vec<SpawnSit
                 receiver,
                 tasks: Vec::new(),
                 per_item: false,
+                per_item_certain: false,
                 bound: None,
                 loop_permits: Vec::new(),
             }
@@ -508,6 +531,12 @@ fn called_in_loop(ix: &Index<'_>, flow: &Flow) -> HashSet<BodyId> {
         }
     }
     in_loop
+}
+
+/// The name of a future's body for its task: the function itself, or the function an
+/// async block is written in.
+fn root_fn_name(ix: &Index<'_>, root: BodyId) -> Option<String> {
+    ix.enclosing_fn(root).map(|f| ix.body_name(f))
 }
 
 /// Bodies that run once per iteration of some loop, at any depth: functions called from a

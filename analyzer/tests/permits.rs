@@ -201,3 +201,55 @@ pub async fn fire_and_forget(mut requests: mpsc::Receiver<u32>) {
     );
     assert_eq!(findings(&a), vec![(16, "BP004")], "{:#?}", a.diagnostics);
 }
+
+#[test]
+fn spawns_per_item_of_data() {
+    let a = analyze_lib(
+        r#"
+use std::sync::Arc;
+use tokio::sync::Semaphore;
+pub fn run_all(executions: Vec<(u64, String)>) {
+    for (id, input) in executions {
+        spawn_task("exec", async move { println!("{id} {input}") });
+    }
+    for i in 0..4 {
+        spawn_task("worker", async move { println!("{i}") });
+    }
+}
+fn private_batch(items: Vec<u32>) {
+    items.into_iter().for_each(|x| {
+        tokio::spawn(async move { println!("{x}") });
+    });
+}
+pub async fn bounded(executions: Vec<u64>, limit: Arc<Semaphore>) {
+    for id in executions {
+        let permit = limit.clone().acquire_owned().await.unwrap();
+        spawn_task("exec", async move { println!("{id}"); drop(permit) });
+    }
+}
+pub fn once(opt: Option<u32>) {
+    opt.map(|x| tokio::spawn(async move { println!("{x}") }));
+    private_batch(vec![1]);
+}
+fn spawn_task<F: std::future::Future<Output = ()> + Send + 'static>(_name: &str, fut: F) {
+    tokio::spawn(fut);
+}
+"#,
+    );
+    assert_eq!(
+        findings(&a),
+        vec![(6, "BP004"), (14, "BP004")],
+        "{:#?}",
+        a.diagnostics
+    );
+    let possible: Vec<bool> = a
+        .diagnostics
+        .iter()
+        .map(|d| d.confidence == bpcheck_analyzer::Confidence::Possible)
+        .collect();
+    assert_eq!(
+        possible,
+        vec![false, true],
+        "a private function's items are only possible"
+    );
+}

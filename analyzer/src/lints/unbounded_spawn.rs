@@ -12,10 +12,18 @@ pub(crate) static INFO: LintInfo = LintInfo {
     default_level: Level::Warn,
     summary: "a task spawned per message or connection with no limit on how many run at once",
     doc: r#"### What it detects
-A spawn (`tokio::spawn`, `std::thread::spawn`, `JoinSet::spawn`, or a local wrapper of these)
-inside a loop that runs once per item of incoming work: a loop that calls `accept`, `recv`,
-`next` and the like, or iterates a receiver or `incoming()`; when nothing bounds how many
-spawned tasks exist at once.
+A spawn (`tokio::spawn`, `std::thread::spawn`, `JoinSet::spawn`, or a local function or
+method that spawns its argument) that runs once per item of work, when nothing bounds how many
+spawned tasks exist at once:
+- in a loop that calls `accept`, `recv`, `next` and the like, or iterates a receiver;
+- in a `for` over data whose size the code does not choose: a parameter's items, `lines()`,
+  `read_dir`, `incoming()`;
+- in a closure that a stream or iterator runs per item (`stream.for_each(|x| spawn(..))`).
+
+Certain when the items come from outside the program (sockets, channels, files, a parameter
+of a public function); `possible` for a parameter of a private function. A loop over a range or
+a fixed array (a worker pool of configured size) is not per item. A spawn whose handle is sent
+back to whoever asked for it (a spawner service) is bounded by the requester.
 
 ### Why it matters
 Spawning moves the queue from a channel into the executor: every accepted connection or received
@@ -66,7 +74,12 @@ pub(crate) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
                 "one task per iteration; nothing bounds how many run at once",
             )
             .with_note("when work arrives faster than tasks finish, tasks pile up without limit, like an unbounded queue")
-            .with_help("acquire a semaphore permit (`acquire_owned`) before spawning and move it into the task, or drain a `JoinSet` while its `len()` is at a limit"),
+            .with_help("acquire a semaphore permit (`acquire_owned`) before spawning and move it into the task, or drain a `JoinSet` while its `len()` is at a limit")
+            .with_confidence(if site.per_item_certain {
+                crate::diagnostic::Confidence::Certain
+            } else {
+                crate::diagnostic::Confidence::Possible
+            }),
         );
     }
 }

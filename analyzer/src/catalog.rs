@@ -278,6 +278,32 @@ pub fn channel_method(name: &str) -> Option<ChannelMethod> {
     })
 }
 
+/// Methods that return a guard or borrow of their receiver: writing through the result
+/// writes into the receiver (`self.peers.lock().unwrap().push(p)`).
+pub fn is_guard_method(name: &str) -> bool {
+    matches!(
+        name,
+        "lock"
+            | "read"
+            | "write"
+            | "borrow"
+            | "borrow_mut"
+            | "as_ref"
+            | "as_mut"
+            | "get_mut"
+            | "unwrap"
+            | "expect"
+            | "deref"
+            | "deref_mut"
+            | "try_lock"
+            | "try_read"
+            | "try_write"
+            | "blocking_lock"
+            | "blocking_read"
+            | "blocking_write"
+    )
+}
+
 /// Methods of a semaphore that take a permit.
 pub fn is_acquire_method(name: &str) -> bool {
     matches!(

@@ -100,6 +100,9 @@ pub struct Flow {
     active: HashSet<usize>,
     /// Values of declarations with a known library type.
     declared: Declared,
+    /// Locals that are a guard or borrow of a place (`let mut g = self.peers.lock()`): the
+    /// place each one stands for.
+    guard_of: FxHashMap<u32, Vec<(FileId, ExprId)>>,
     /// Channels made per call of a local function that creates a channel and returns both
     /// of its ends (`fn make() -> (Tx, Rx) { channel(8) }`): each call is a channel of its
     /// own. Indices from `ctor_channels` on.
@@ -288,8 +291,55 @@ impl Flow {
             flow.store(slot, Vals::from([(v, true)]));
         }
         flow.written.clear();
+        flow.find_guards(ix);
         flow.solve(ix);
         flow
+    }
+
+    /// Records locals bound to a guard or borrow of a field or another local
+    /// (`let mut g = self.x.write().unwrap();`, `if let Some(g) = self.x.as_mut()`).
+    fn find_guards(&mut self, ix: &Index<'_>) {
+        let mut found = Vec::new();
+        for (f, ff) in ix.files() {
+            let file = FileId(f as u32);
+            if !self.is_active(ix, file) {
+                continue;
+            }
+            for l in &ff.lets {
+                let name = match &l.pat {
+                    PatFact::Bind(n) => n,
+                    PatFact::Wrapped(p) => match p.as_ref() {
+                        PatFact::Bind(n) => n,
+                        _ => continue,
+                    },
+                    _ => continue,
+                };
+                let Some(body) = l.body else { continue };
+                let mut e = l.init;
+                let mut through_guard = false;
+                for _ in 0..6 {
+                    match ix.expr(file, e) {
+                        ExprFact::MethodCall(i) => {
+                            let mc = &ff.method_calls[*i as usize];
+                            if !catalog::is_guard_method(&mc.method) {
+                                break;
+                            }
+                            through_guard = true;
+                            e = mc.receiver;
+                        }
+                        ExprFact::Field { .. } | ExprFact::Path(_) if through_guard => {
+                            found.push((body, name.clone(), file, e));
+                            break;
+                        }
+                        _ => break,
+                    }
+                }
+            }
+        }
+        for (body, name, file, place) in found {
+            let var = self.var(body, &name);
+            self.guard_of.entry(var).or_default().push((file, place));
+        }
     }
 
     fn is_active(&self, ix: &Index<'_>, file: FileId) -> bool {
@@ -629,10 +679,34 @@ impl Flow {
 
     /// Stores into the place an expression names: a local or a field.
     fn store_place(&mut self, ix: &Index<'_>, file: FileId, place: ExprId, v: Vals) -> bool {
+        self.store_place_at(ix, file, place, v, 0)
+    }
+
+    fn store_place_at(
+        &mut self,
+        ix: &Index<'_>,
+        file: FileId,
+        place: ExprId,
+        v: Vals,
+        depth: u32,
+    ) -> bool {
+        if depth > 8 {
+            return false;
+        }
         match ix.expr(file, place) {
             ExprFact::Path(p) if p.segments.len() == 1 && !p.global => {
                 match self.local(file, place) {
-                    Some(var) => self.store(Slot::Var(var), v),
+                    Some(var) => {
+                        // A lock guard or borrow of a place: storing through it stores there.
+                        let places = self.guard_of.get(&var).cloned().unwrap_or_default();
+                        let mut changed = self.store(Slot::Var(var), v.clone());
+                        for (f, e) in places {
+                            if f == file && e != place {
+                                changed |= self.store_place_at(ix, f, e, v.clone(), depth + 1);
+                            }
+                        }
+                        changed
+                    }
                     None => false,
                 }
             }
@@ -643,11 +717,11 @@ impl Flow {
                 }
                 changed
             }
-            ExprFact::Index(base) => self.store_place(ix, file, *base, uncertain(v)),
+            ExprFact::Index(base) => self.store_place_at(ix, file, *base, uncertain(v), depth + 1),
             ExprFact::MethodCall(i) => {
                 let mc = &ix.facts[file.0 as usize].method_calls[*i as usize];
                 if catalog::channel_method(&mc.method) == Some(ChannelMethod::Same) {
-                    self.store_place(ix, file, mc.receiver, v)
+                    self.store_place_at(ix, file, mc.receiver, v, depth + 1)
                 } else {
                     false
                 }

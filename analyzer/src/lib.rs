@@ -12,6 +12,7 @@ mod extract;
 pub mod facts;
 pub mod flow;
 pub mod graph;
+pub mod growth;
 mod index;
 pub mod lints;
 mod load;

@@ -168,6 +168,9 @@ pub struct Model {
     pub spawns: Vec<crate::tasks::SpawnSite>,
     /// For each channel, the tasks that may run the body that created it.
     pub chan_creators: Vec<Vec<TaskIdx>>,
+    /// For each channel: unbounded, but it cannot grow (its receiver is dropped where it is
+    /// made, or each sender sends at most once; see `growth.rs`).
+    pub cannot_grow: Vec<Option<crate::growth::NoGrowth>>,
     /// For each channel, the semaphores whose permits its messages carry (a permit in the
     /// message, or in a field or tuple element of it): the channel is admission-controlled.
     pub carried_permits: Vec<Vec<u32>>,
@@ -240,6 +243,7 @@ impl Model {
                     .into_iter()
                     .map(|ss| ss.into_iter().map(|x| x + m0).collect()),
             );
+            m.cannot_grow.extend(p.cannot_grow);
             m.chan_creators.extend(
                 p.chan_creators
                     .into_iter()
@@ -342,7 +346,22 @@ impl Model {
         model.edges(&ix, &flow, &tasks);
         model.acquires = crate::permits::acquires(&ix, &flow, &tasks);
         model.spawns = tasks.sites.clone();
-        crate::permits::classify_spawns(&ix, &flow, &mut model.spawns, &model.acquires);
+        crate::permits::classify_spawns(
+            &ix,
+            &flow,
+            &mut model.spawns,
+            &model.acquires,
+            &model.channels,
+        );
+        model.cannot_grow = crate::growth::cannot_grow(
+            &ix,
+            &flow,
+            &tasks,
+            &model.spawns,
+            &model.channels,
+            &model.chan_creators,
+            &ctor_calls,
+        );
         model.tasks = tasks.tasks;
         model.cycles = crate::graph::blocking_cycles(&model);
         model

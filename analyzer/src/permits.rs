@@ -405,6 +405,83 @@ fn iterates(ix: &Index<'_>, file: FileId, mut e: ExprId) -> bool {
     false
 }
 
+/// True when the spawned future is the item of a loop around the spawn (through wrappers
+/// such as `Box::pin`): a future the caller made.
+fn spawns_loop_item(
+    ix: &Index<'_>,
+    file: FileId,
+    site: &crate::tasks::SpawnSite,
+    chain: &[u32],
+) -> bool {
+    let ff = &ix.facts[file.0 as usize];
+    let mut e = site.arg;
+    for _ in 0..4 {
+        match ix.expr(file, e) {
+            ExprFact::Call(i) => match (
+                &ix.call_targets[file.0 as usize][*i as usize],
+                ff.calls[*i as usize].args.first(),
+            ) {
+                (CallTarget::Api(crate::catalog::Api::Wrap), Some(a)) => e = *a,
+                _ => return false,
+            },
+            ExprFact::Path(p) if p.segments.len() == 1 => {
+                let mut names = std::collections::HashSet::new();
+                for l in ff
+                    .fors
+                    .iter()
+                    .filter(|l| l.body == site.body && chain.contains(&l.loop_id))
+                {
+                    crate::index::pat_names(&l.pat, &mut names);
+                }
+                // `iter.for_each(|fut| set.spawn(fut))`: the closure's item.
+                if let Some(b) = site
+                    .body
+                    .filter(|b| matches!(ix.body(*b).kind, crate::facts::BodyKind::Closure))
+                {
+                    for p in &ix.body(b).params {
+                        crate::index::pat_names(p, &mut names);
+                    }
+                }
+                return names.contains(&p.segments[0]);
+            }
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// True when the spawned task captures a oneshot reply sender from outside it: it answers
+/// one request, and the requester waiting for the answer bounds how many run.
+fn captures_reply(
+    ix: &Index<'_>,
+    flow: &Flow,
+    site: &crate::tasks::SpawnSite,
+    channels: &[crate::model::Channel],
+) -> bool {
+    let file = site.file;
+    let ff = &ix.facts[file.0 as usize];
+    let is_reply = |e: ExprId| {
+        let ExprFact::Path(p) = ix.expr(file, e) else {
+            return false;
+        };
+        if p.segments.len() != 1 {
+            return false;
+        }
+        let outside = ix
+            .binding_body(ix.expr_body(file, e), &p.segments[0])
+            .is_some_and(|b| !site.roots.iter().any(|r| is_within(ix, b, *r)));
+        outside
+            && flow.eval(ix, file, e).keys().any(|v| {
+                matches!(v, Val::Tx(c) if channels.get(*c as usize)
+                    .is_some_and(|ch| ch.kind == crate::catalog::ChannelKind::Oneshot))
+            })
+    };
+    ff.exprs.iter().enumerate().any(|(e, _)| {
+        ff.expr_body[e].is_some_and(|b| site.roots.iter().any(|r| is_within(ix, b, *r)))
+            && is_reply(ExprId(e as u32))
+    })
+}
+
 /// True when the spawn's handle goes back to whoever asked for the task: sent on a channel
 /// (`reply.send(handle)`) or returned, directly or bound to a local first.
 fn handle_handed_back(ix: &Index<'_>, file: FileId, site: &crate::tasks::SpawnSite) -> bool {
@@ -541,6 +618,7 @@ pub fn classify_spawns(
     flow: &Flow,
     sites: &mut [crate::tasks::SpawnSite],
     acquires: &[Acquire],
+    channels: &[crate::model::Channel],
 ) {
     let carriers = Carriers::new(flow);
     for site in sites.iter_mut() {
@@ -573,13 +651,21 @@ pub fn classify_spawns(
         } else {
             None
         };
-        site.per_item =
-            source_call || source_for || data_for.is_some() || per_item_closure.is_some();
+        // `for fut in futures { set.spawn(fut) }`: the caller made every future, so the caller
+        // chose how many (a spawn primitive, `FromIterator for JoinSet`), not this loop.
+        let spawns_the_item = spawns_loop_item(ix, file, site, &chain);
+        site.per_item = !spawns_the_item
+            && (source_call || source_for || data_for.is_some() || per_item_closure.is_some());
         site.per_item_certain =
             source_call || source_for || data_for == Some(true) || per_item_closure == Some(true);
         if chain.is_empty() {
-            site.bound =
-                handle_handed_back(ix, file, site).then_some(crate::tasks::SpawnBound::HandedBack);
+            site.bound = if handle_handed_back(ix, file, site) {
+                Some(crate::tasks::SpawnBound::HandedBack)
+            } else if captures_reply(ix, flow, site, channels) {
+                Some(crate::tasks::SpawnBound::Answers)
+            } else {
+                None
+            };
             continue;
         }
         site.loop_permits = acquires
@@ -597,6 +683,8 @@ pub fn classify_spawns(
             Some(crate::tasks::SpawnBound::Awaited)
         } else if handle_handed_back(ix, file, site) {
             Some(crate::tasks::SpawnBound::HandedBack)
+        } else if captures_reply(ix, flow, site, channels) {
+            Some(crate::tasks::SpawnBound::Answers)
         } else if let Some(&p) = site.loop_permits.iter().find(|&&p| {
             let a = &acquires[p];
             a.forgotten

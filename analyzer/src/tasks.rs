@@ -76,6 +76,9 @@ pub enum SpawnBound {
     /// Its handle is sent back or returned to whoever asked for it (a spawner service):
     /// bounding the tasks is the requester's business, not this loop's.
     HandedBack,
+    /// The task answers one request (it captures the request's oneshot reply sender): the
+    /// requester waiting for the answer bounds how many run.
+    Answers,
 }
 
 /// Tasks and which task runs each body.
@@ -87,6 +90,8 @@ pub struct Tasks {
     pub sites: Vec<SpawnSite>,
     /// Bodies run by entry tasks that several entry points reach.
     pub merged: HashSet<BodyId>,
+    /// Bodies that run once per iteration of some loop, at any depth of calls.
+    per_iteration: HashSet<BodyId>,
 }
 
 /// Local functions that spawn one of their parameters: (function, parameter index) -> thread?
@@ -128,6 +133,7 @@ impl Tasks {
             );
         }
         let called_in_loop = runs_per_iteration(seeds, &edges);
+        out.per_iteration = called_in_loop.clone();
         let mut sites = sites;
         for s in &mut sites {
             let replicated = s.in_loop
@@ -224,6 +230,19 @@ impl Tasks {
     /// the body is reached from several entry points that the analysis does not tell apart.
     pub fn uncertain(&self, body: Option<BodyId>, task: TaskIdx) -> bool {
         self.tasks[task as usize].callback || body.is_some_and(|b| self.merged.contains(&b))
+    }
+
+    /// True when `body` may run many times over: in a loop, or called or started from one
+    /// at any depth.
+    pub fn runs_repeatedly(&self, ix: &Index<'_>, body: BodyId) -> bool {
+        in_loop_context(ix, body, &self.per_iteration)
+    }
+
+    /// True when `body` is the body a spawn starts.
+    pub fn is_spawn_root(&self, body: BodyId) -> bool {
+        self.tasks
+            .iter()
+            .any(|t| t.root == body && t.spawn.is_some())
     }
 
     /// The tasks that may run `body`.

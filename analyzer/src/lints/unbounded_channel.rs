@@ -2,6 +2,7 @@
 
 use super::LintInfo;
 use crate::diagnostic::{Confidence, Diagnostic, Level};
+use crate::growth::NoGrowth;
 use crate::lints::LintId;
 use crate::model::{Capacity, Model};
 
@@ -15,6 +16,14 @@ Every creation of an unbounded channel: `tokio::sync::mpsc::unbounded_channel`,
 `std::sync::mpsc::channel`, `futures::channel::mpsc::unbounded`, `crossbeam_channel::unbounded`,
 `flume::unbounded`, `async_channel::unbounded`, `kanal::unbounded`/`unbounded_async` and
 `async_std::channel::unbounded`, however the path is written (aliases, globs, renamed crates).
+A crate-local function that makes one and returns both ends is a constructor too: each call
+is reported, naming the function it goes through, and the constructor inside it once.
+
+The finding is only `possible` (and says why) when the queue cannot grow: the receiver is
+dropped where the channel is made (`unbounded_channel().0`), or each sender sends at most once
+(every send in the closure a spawn starts, no loop on the way, from a task other than the
+creator, not started per item, no sender handed to code the analysis does not follow), as in
+a worker thread's one startup report.
 
 ### Why it matters
 A send on an unbounded channel never waits. When the consumer is slower than the producers,
@@ -52,12 +61,14 @@ something else bounds the queue (for example a semaphore held for the message's 
 };
 
 pub(crate) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
-    for ch in model
+    for (i, ch) in model
         .channels
         .iter()
-        .filter(|c| c.capacity == Capacity::Unbounded)
+        .enumerate()
+        .filter(|(_, c)| c.capacity == Capacity::Unbounded)
     {
-        let confidence = if ch.in_macro {
+        let no_growth = model.cannot_grow.get(i).copied().flatten();
+        let confidence = if ch.in_macro || no_growth.is_some() {
             Confidence::Possible
         } else {
             Confidence::Certain
@@ -78,6 +89,15 @@ pub(crate) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
                 model.channels[of as usize].range,
                 "the queue is created here, inside the helper",
             );
+        }
+        match no_growth {
+            Some(NoGrowth::ReceiverDropped) => {
+                d = d.with_note("the receiver is dropped where the channel is made: every send fails, nothing can queue");
+            }
+            Some(NoGrowth::OncePerSender) => {
+                d = d.with_note("each sender sends at most once (a spawned task's one report): the queue holds at most one message per sender");
+            }
+            None => {}
         }
         out.push(
             d

@@ -290,6 +290,27 @@ impl Flow {
         for (slot, v) in fields {
             flow.store(slot, Vals::from([(v, true)]));
         }
+        // Fields declared with a local struct type hold a value of that type, so methods
+        // called on them are followed (`self.handles.send(..)` with `handles: Arc<Handles>`).
+        let mut typed = Vec::new();
+        for (f, ff) in ix.files() {
+            let file = FileId(f as u32);
+            if !flow.is_active(ix, file) {
+                continue;
+            }
+            for d in &ff.fields {
+                let Some(last) = d.ty.segments.last() else {
+                    continue;
+                };
+                let ty = ix.qualify(file, last);
+                if ix.local_types.contains(&ty) {
+                    typed.push((Slot::Field(ix.qualify(file, &d.owner), d.name.clone()), ty));
+                }
+            }
+        }
+        for (slot, ty) in typed {
+            flow.store(slot, Vals::from([(Val::Struct(ty), true)]));
+        }
         flow.written.clear();
         flow.find_guards(ix);
         flow.solve(ix);

@@ -41,6 +41,15 @@ pub fn cannot_grow(
         return out;
     }
     let holds = |vals: &Vals, c: ChanIdx| vals.keys().any(|v| holds_tx(v, c, 0));
+    // Channels made per call of a helper: the call that made each.
+    let base = ctor_calls.len() as ChanIdx;
+    let instance_calls: std::collections::HashMap<ChanIdx, (FileId, u32)> = flow
+        .instances
+        .borrow()
+        .iter()
+        .enumerate()
+        .map(|(k, i)| (base + k as ChanIdx, (i.file, i.call)))
+        .collect();
     let mut sends: Vec<Vec<(FileId, u32)>> = vec![Vec::new(); channels.len()];
     let mut escaped = vec![false; channels.len()];
     for (f, ff) in ix.files() {
@@ -98,7 +107,11 @@ pub fn cannot_grow(
     }
     for &c in &unbounded {
         let ch = &channels[c as usize];
-        if ch.via.is_none() && receiver_dropped(ix, ctor_calls.get(c as usize)) {
+        let made_at = match &ch.via {
+            None => ctor_calls.get(c as usize).copied(),
+            Some(_) => instance_calls.get(&c).copied(),
+        };
+        if receiver_dropped(ix, made_at.as_ref()) {
             out[c as usize] = Some(NoGrowth::ReceiverDropped);
             continue;
         }

@@ -87,9 +87,6 @@ pub fn load(crates: &[CrateInput]) -> Loaded {
             loaded.file_crate.push(job.krate);
             dir_owner.push(job.dir_owner);
             loaded.diagnostics.extend(p.error);
-            if let Some(decl) = &job.from {
-                link(&mut loaded.facts, decl, id);
-            }
             if follow[job.krate] {
                 for decl in p.facts.mod_decls.iter().filter(|d| !d.test_only) {
                     match find_module_file(&job.path, job.dir_owner, decl) {
@@ -104,6 +101,11 @@ pub fn load(crates: &[CrateInput]) -> Loaded {
                 }
             }
             loaded.facts.push(p.facts);
+            // After the child's facts are in place, so its root learns its parent module
+            // (`crate::` and `super::` in the child depend on it).
+            if let Some(decl) = &job.from {
+                link(&mut loaded.facts, decl, id);
+            }
         }
         level = next;
     }

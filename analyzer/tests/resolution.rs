@@ -292,3 +292,44 @@ fn o() { let _ = std::sync::mpsc::channel::<u8>(); }
         ]
     );
 }
+
+#[test]
+fn crate_and_super_paths_resolve_from_child_files() {
+    let a = common::analyze_files(&[
+        (
+            "src/lib.rs",
+            b"mod queues;\nmod worker;\npub use worker::start;\n",
+        ),
+        (
+            "src/queues/mod.rs",
+            b"mod make;\npub use self::make::unbounded;\n",
+        ),
+        (
+            "src/queues/make.rs",
+            b"pub fn unbounded<T>() -> (std::sync::mpsc::Sender<T>, std::sync::mpsc::Receiver<T>) {\n    std::sync::mpsc::channel()\n}\n",
+        ),
+        (
+            "src/worker.rs",
+            b"pub fn start() {\n    let (_a, _b) = crate::queues::unbounded::<u8>();\n    let (_c, _d) = super::queues::unbounded::<u8>();\n}\n",
+        ),
+    ]);
+    let mut got: Vec<(String, usize)> = a
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let r = d.primary_range().unwrap();
+            let path = a.files.get(r.file).path.clone();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            (name, a.files.line_col(r.file, r.start).0)
+        })
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        vec![
+            ("make.rs".to_string(), 2),
+            ("worker.rs".to_string(), 2),
+            ("worker.rs".to_string(), 3)
+        ]
+    );
+}

@@ -11,6 +11,8 @@ pub enum ChannelLib {
     Flume,
     AsyncChannel,
     Kanal,
+    /// `embassy_sync::channel::Channel`: one object is both ends, usually a `static`.
+    Embassy,
 }
 
 impl ChannelLib {
@@ -24,6 +26,7 @@ impl ChannelLib {
             ChannelLib::Flume => "flume",
             ChannelLib::AsyncChannel => "async-channel",
             ChannelLib::Kanal => "kanal",
+            ChannelLib::Embassy => "embassy-sync",
         }
     }
 }
@@ -74,6 +77,8 @@ pub enum Api {
     },
     /// `drop(x)`: ends its argument's life.
     Drop,
+    /// `LazyLock::new(|| ..)`: holds what its closure returns.
+    Lazy,
 }
 
 const fn bounded(lib: ChannelLib, zero_panics: bool) -> Api {
@@ -124,6 +129,31 @@ static APIS: &[(&str, Api)] = &[
     ("kanal::unbounded_async", ctor(Kanal, Unbounded)),
     ("kanal::bounded", bounded(Kanal, false)),
     ("kanal::bounded_async", bounded(Kanal, false)),
+    // `Channel<M, T, N>::new()`: the capacity is the type's generic argument 2.
+    (
+        "embassy_sync::channel::Channel::new",
+        ctor(
+            Embassy,
+            Bounded {
+                cap_arg: 2,
+                zero_panics: false,
+            },
+        ),
+    ),
+    (
+        "embassy_sync::priority_channel::PriorityChannel::new",
+        ctor(
+            Embassy,
+            Bounded {
+                cap_arg: 3,
+                zero_panics: false,
+            },
+        ),
+    ),
+    ("std::sync::LazyLock::new", Api::Lazy),
+    ("std::cell::LazyCell::new", Api::Lazy),
+    ("once_cell::sync::Lazy::new", Api::Lazy),
+    ("once_cell::unsync::Lazy::new", Api::Lazy),
     ("tokio::spawn", Api::Spawn(SpawnKind::Task)),
     ("tokio::task::spawn", Api::Spawn(SpawnKind::Task)),
     ("tokio::task::spawn_local", Api::Spawn(SpawnKind::Task)),
@@ -283,15 +313,14 @@ pub fn channel_method(name: &str) -> Option<ChannelMethod> {
             is_async: false,
         },
         "recv" | "recv_async" | "recv_many" | "blocking_recv" | "recv_blocking" | "try_recv"
-        | "recv_timeout" | "next" | "select_next_some" | "try_next" | "iter" | "try_iter"
-        | "into_iter" | "changed" | "into_stream" | "stream" | "poll_recv" | "recv_deadline" => {
-            Recv
-        }
+        | "receive" | "try_receive" | "recv_timeout" | "next" | "select_next_some" | "try_next"
+        | "iter" | "try_iter" | "into_iter" | "changed" | "into_stream" | "stream"
+        | "poll_recv" | "recv_deadline" => Recv,
         "clone" | "as_ref" | "as_mut" | "borrow" | "borrow_mut" | "unwrap" | "expect" | "lock"
         | "read" | "write" | "take" | "to_owned" | "into" | "get" | "get_mut" | "values"
         | "values_mut" | "iter_mut" | "first" | "last" | "cloned" | "copied" | "pop"
         | "pop_front" | "remove" | "map_err" | "ok" | "context" | "with_context" | "wrap_err"
-        | "unwrap_or_else" => Same,
+        | "unwrap_or_else" | "sender" | "receiver" | "dyn_sender" | "dyn_receiver" => Same,
         _ => return None,
     })
 }
@@ -398,7 +427,10 @@ pub fn send_is_sync(lib: ChannelLib, api_path: &str) -> bool {
     match lib {
         ChannelLib::Std | ChannelLib::Crossbeam | ChannelLib::Flume => true,
         ChannelLib::Kanal => !api_path.ends_with("_async"),
-        ChannelLib::Tokio | ChannelLib::Futures | ChannelLib::AsyncChannel => false,
+        ChannelLib::Tokio
+        | ChannelLib::Futures
+        | ChannelLib::AsyncChannel
+        | ChannelLib::Embassy => false,
     }
 }
 
@@ -445,7 +477,7 @@ pub fn is_insert_method(name: &str) -> bool {
 pub fn is_spawn_method(name: &str) -> bool {
     matches!(
         name,
-        "spawn" | "spawn_local" | "spawn_blocking" | "spawn_on"
+        "spawn" | "spawn_local" | "spawn_blocking" | "spawn_on" | "must_spawn"
     )
 }
 
@@ -488,6 +520,24 @@ pub fn type_kind(path: &[String]) -> Option<TypeKind> {
     } else {
         None
     }
+}
+
+/// Functions that make a `Waker` from a value: the value type's methods that waking runs.
+pub fn waker_methods(path: &str) -> &'static [&'static str] {
+    match path {
+        "std::task::Waker::from"
+        | "futures_task::waker"
+        | "futures_task::waker_ref"
+        | "futures::task::waker"
+        | "futures::task::waker_ref" => &["wake", "wake_by_ref"],
+        _ => &[],
+    }
+}
+
+/// A channel whose one object is both its sender and its receiver (`CHANNEL.send(..)`,
+/// `CHANNEL.receive()`), rather than a constructor returning a pair.
+pub fn is_channel_object(lib: ChannelLib) -> bool {
+    lib == ChannelLib::Embassy
 }
 
 /// Extern functions that run their closure or future argument in place, on the caller's

@@ -203,7 +203,9 @@ impl Extractor {
             param_type_paths: Vec::new(),
             returns: Vec::new(),
             public: false,
+            is_async: false,
             impl_trait: None,
+            type_args: Vec::new(),
         });
         let saved = (self.body, self.cur_loop);
         self.body = Some(id);
@@ -235,6 +237,7 @@ impl Extractor {
         }
         let (_, saved) = self.enter_body(BodyKind::Fn { name, self_ty }, span);
         self.facts.bodies[id.idx as usize].params = fn_params(sig);
+        self.facts.bodies[id.idx as usize].is_async = sig.asyncness.is_some();
         self.facts.bodies[id.idx as usize].param_types = sig
             .inputs
             .iter()
@@ -323,10 +326,33 @@ impl Extractor {
     }
 
     /// The initializer of a `const` or `static` is a body of its own.
-    fn init_body(&mut self, ident: &syn::Ident, expr: &syn::Expr) {
+    fn init_body(&mut self, ident: &syn::Ident, ty: &syn::Type, expr: &syn::Expr) {
         let name = ident.to_string();
-        let (_, saved) = self.enter_body(BodyKind::Init { name }, ident.span());
-        self.visit_expr(expr);
+        let (id, saved) = self.enter_body(BodyKind::Init { name }, ident.span());
+        // The declared type's generic arguments (`Channel<M, T, 4>`): a constructor without
+        // arguments takes its capacity from them.
+        let args: Vec<ExprId> = match ty {
+            syn::Type::Path(p) => match p.path.segments.last().map(|s| &s.arguments) {
+                Some(syn::PathArguments::AngleBracketed(a)) => a
+                    .args
+                    .iter()
+                    .map(|g| match g {
+                        syn::GenericArgument::Const(e) => self.expr(e),
+                        syn::GenericArgument::Type(syn::Type::Path(t)) if t.qself.is_none() => {
+                            let r = self.path_ref(&t.path);
+                            self.push_expr(ExprFact::Path(r))
+                        }
+                        _ => self.other(),
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            },
+            _ => Vec::new(),
+        };
+        let value = self.expr(expr);
+        let body = &mut self.facts.bodies[id.idx as usize];
+        body.type_args = args;
+        body.returns.push(value);
         self.leave_body(saved);
     }
 
@@ -1135,11 +1161,11 @@ impl<'ast> Visit<'ast> for Extractor {
     }
 
     fn visit_item_const(&mut self, c: &'ast syn::ItemConst) {
-        self.init_body(&c.ident, &c.expr);
+        self.init_body(&c.ident, &c.ty, &c.expr);
     }
 
     fn visit_item_static(&mut self, s: &'ast syn::ItemStatic) {
-        self.init_body(&s.ident, &s.expr);
+        self.init_body(&s.ident, &s.ty, &s.expr);
     }
 
     fn visit_item_macro(&mut self, m: &'ast syn::ItemMacro) {

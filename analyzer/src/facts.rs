@@ -136,9 +136,14 @@ pub struct BodyFact {
     pub returns: Vec<ExprId>,
     /// A function callable from outside its crate: `pub`, or a method of a trait impl.
     pub public: bool,
+    /// An `async fn`: calling it builds a future.
+    pub is_async: bool,
     /// For a method of `impl Trait<Args> for Type`: the trait as written, with the last
     /// segment of each type argument (`Handler<Ping>` -> (`Handler`, [`Ping`])).
     pub impl_trait: Option<(PathRef, Vec<String>)>,
+    /// For a `static`/`const` initializer: the generic arguments of the declared type, as
+    /// expressions (`Channel<M, Job, 4>` -> [`M`, `Job`, `4`]).
+    pub type_args: Vec<ExprId>,
 }
 
 /// Index of an expression in its file's [`FileFacts::exprs`].

@@ -100,6 +100,8 @@ pub struct Flow {
     active: HashSet<usize>,
     /// Values of declarations with a known library type.
     declared: Declared,
+    /// Path expressions that name a `static` or `const`: its initializer body.
+    statics: FxHashMap<(FileId, ExprId), BodyId>,
     /// Locals that are a guard or borrow of a place (`let mut g = self.peers.lock()`): the
     /// place each one stands for.
     guard_of: FxHashMap<u32, Vec<(FileId, ExprId)>>,
@@ -313,8 +315,55 @@ impl Flow {
         }
         flow.written.clear();
         flow.find_guards(ix);
+        flow.find_statics(ix);
         flow.solve(ix);
         flow
+    }
+
+    /// Resolves the paths that name a `static` or `const` whose initializer creates or holds
+    /// a handle (only those matter), in the crates that take part.
+    fn find_statics(&mut self, ix: &Index<'_>) {
+        let mut inits: FxHashMap<(crate::facts::ScopeId, &str), BodyId> = FxHashMap::default();
+        for (f, ff) in ix.files() {
+            for (i, b) in ff.bodies.iter().enumerate() {
+                if let crate::facts::BodyKind::Init { name } = &b.kind {
+                    let id = BodyId {
+                        file: FileId(f as u32),
+                        idx: i as u32,
+                    };
+                    inits.insert((b.scope, name.as_str()), id);
+                }
+            }
+        }
+        if inits.is_empty() {
+            return;
+        }
+        let names: FxHashSet<&str> = inits.keys().map(|(_, n)| *n).collect();
+        for (f, ff) in ix.files() {
+            let file = FileId(f as u32);
+            if !self.is_active(ix, file) {
+                continue;
+            }
+            for (e, fact) in ff.exprs.iter().enumerate() {
+                let ExprFact::Path(p) = fact else { continue };
+                let Some(last) = p.segments.last() else {
+                    continue;
+                };
+                if !names.contains(last.as_str()) || self.local(file, ExprId(e as u32)).is_some() {
+                    continue;
+                }
+                if let crate::resolve::Res::Item {
+                    module,
+                    name,
+                    kind: crate::facts::ItemKind::Const(_),
+                } = ix.resolver.resolve(p)
+                {
+                    if let Some(b) = inits.get(&(module, name.as_str())) {
+                        self.statics.insert((file, ExprId(e as u32)), *b);
+                    }
+                }
+            }
+        }
     }
 
     /// Records locals bound to a guard or borrow of a field or another local
@@ -866,16 +915,36 @@ impl Flow {
             ExprFact::Path(p) if p.segments.len() == 1 && !p.global => {
                 if let Some(var) = self.local(file, e) {
                     out = self.slot(&Slot::Var(var));
+                } else if let Some(init) = self.statics.get(&(file, e)) {
+                    out = self.slot(&Slot::Ret(*init));
+                }
+            }
+            ExprFact::Path(_) => {
+                // A `static` or `const` named by a path: what its initializer holds.
+                if let Some(init) = self.statics.get(&(file, e)) {
+                    out = self.slot(&Slot::Ret(*init));
                 }
             }
             ExprFact::Call(i) => {
                 let call = &ix.facts[file.0 as usize].calls[*i as usize];
                 match &ix.call_targets[file.0 as usize][*i as usize] {
-                    CallTarget::Api(Api::ChannelCtor { .. }) => {
+                    CallTarget::Api(Api::ChannelCtor { lib, .. }) => {
                         if let Some(c) = self.chan_of_call.get(&(file, *i)) {
-                            let tx = Vals::from([(Val::Tx(*c), true)]);
-                            let rx = Vals::from([(Val::Rx(*c), true)]);
-                            out.insert(Val::Tuple(vec![tx, rx]), true);
+                            if catalog::is_channel_object(*lib) {
+                                out.insert(Val::Tx(*c), true);
+                                out.insert(Val::Rx(*c), true);
+                            } else {
+                                let tx = Vals::from([(Val::Tx(*c), true)]);
+                                let rx = Vals::from([(Val::Rx(*c), true)]);
+                                out.insert(Val::Tuple(vec![tx, rx]), true);
+                            }
+                        }
+                    }
+                    CallTarget::Api(Api::Lazy) => {
+                        if let Some(ExprFact::Body(b)) =
+                            call.args.first().map(|a| ix.expr(file, *a))
+                        {
+                            out = self.slot(&Slot::Ret(*b));
                         }
                     }
                     CallTarget::Api(Api::SemaphoreCtor { .. }) => {
@@ -1026,7 +1095,7 @@ impl Flow {
                     merge(&mut out, self.eval(ix, file, *a));
                 }
             }
-            ExprFact::Path(_) | ExprFact::Int(_) | ExprFact::Body(_) | ExprFact::Other => {}
+            ExprFact::Int(_) | ExprFact::Body(_) | ExprFact::Other => {}
         }
         out
     }

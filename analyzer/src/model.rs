@@ -301,7 +301,13 @@ impl Model {
                 let capacity = match kind {
                     ChannelKind::Unbounded => Capacity::Unbounded,
                     ChannelKind::Bounded { cap_arg, .. } | ChannelKind::Broadcast { cap_arg } => {
-                        capacity_of(&ix.resolver, ff, call.args.get(cap_arg).copied())
+                        // Without arguments (`Channel::new()` of a `static`), the capacity is
+                        // the same position of the declared type's generic arguments.
+                        let arg = call.args.get(cap_arg).copied().or_else(|| {
+                            call.body
+                                .and_then(|b| ix.body(b).type_args.get(cap_arg).copied())
+                        });
+                        capacity_of(&ix.resolver, ff, arg)
                     }
                     ChannelKind::Oneshot | ChannelKind::Watch => Capacity::Known {
                         value: 1,

@@ -62,6 +62,9 @@ pub struct SpawnSite {
     pub bound: Option<SpawnBound>,
     /// Permits acquired in the same loop before the spawn (indices into `Model::acquires`).
     pub loop_permits: Vec<usize>,
+    /// A call of a local function that spawns (once, not in a loop of its own): the spawn
+    /// sites inside it (indices into the same list). The call is a spawn for its caller.
+    pub via: Vec<usize>,
 }
 
 /// What keeps the number of spawned tasks bounded.
@@ -96,6 +99,55 @@ pub struct Tasks {
 
 /// Local functions that spawn one of their parameters: (function, parameter index) -> thread?
 type Wrappers = HashMap<(BodyId, usize), bool>;
+
+/// True when an argument builds something to run: a closure, an async block, or a call of
+/// a local `async fn` (its future), not a value such as a connection or a handle.
+fn runnable_arg(ix: &Index<'_>, file: FileId, a: ExprId) -> bool {
+    match ix.expr(file, a) {
+        ExprFact::Body(_) => true,
+        ExprFact::Call(i) => matches!(
+            ix.call_targets[file.0 as usize][*i as usize],
+            CallTarget::LocalFn(b) if ix.body(b).is_async
+        ),
+        _ => false,
+    }
+}
+
+/// The parameters of the enclosing function that a spawn runs: the parameter itself
+/// (`tokio::spawn(fut)`), or one the spawned closure or async block takes with it
+/// (`tokio::spawn(async move { log(); fut.await })`).
+fn spawned_params(ix: &Index<'_>, file: FileId, arg: ExprId) -> Vec<(BodyId, usize)> {
+    if let Some(k) = param_index(ix, file, arg) {
+        return vec![k];
+    }
+    let ExprFact::Body(b) = ix.expr(file, arg) else {
+        return Vec::new();
+    };
+    let Some(f) = ix.enclosing_fn(*b) else {
+        return Vec::new();
+    };
+    let params = &ix.body(f).params;
+    let ff = &ix.facts[file.0 as usize];
+    let mut out = Vec::new();
+    for (e, fact) in ff.exprs.iter().enumerate() {
+        let ExprFact::Path(p) = fact else { continue };
+        if p.segments.len() != 1 || !ff.expr_body[e].is_some_and(|eb| ix.is_within(eb, *b)) {
+            continue;
+        }
+        if ix.binding_body(ff.expr_body[e], &p.segments[0]) != Some(f) {
+            continue;
+        }
+        if let Some(k) = params
+            .iter()
+            .position(|pat| matches!(pat, crate::facts::PatFact::Bind(n) if *n == p.segments[0] && n != "self"))
+        {
+            out.push((f, k));
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
 
 impl Tasks {
     /// Finds spawn sites and tasks, and which bodies each task runs.
@@ -150,6 +202,19 @@ impl Tasks {
                     callback: false,
                 });
             }
+        }
+        // A call of a spawning function starts the tasks of the spawns inside it.
+        for i in 0..sites.len() {
+            if sites[i].via.is_empty() {
+                continue;
+            }
+            let mut tasks: Vec<TaskIdx> = Vec::new();
+            for &j in &sites[i].via {
+                tasks.extend(sites[j].tasks.iter().copied());
+            }
+            tasks.sort_unstable();
+            tasks.dedup();
+            sites[i].tasks = tasks;
         }
         for &(root, polled_in) in &branches {
             let name = match root_fn_name(ix, root) {
@@ -331,7 +396,15 @@ fn spawned_roots(ix: &Index<'_>, flow: &Flow, file: FileId, arg: ExprId) -> Vec<
         ExprFact::MethodCall(i) => {
             let mc = &ix.facts[file.0 as usize].method_calls[*i as usize];
             let recv = flow.eval(ix, file, mc.receiver);
-            flow.method_targets(ix, file, mc.body, mc.receiver, &mc.method, &recv)
+            let targets = flow.method_targets(ix, file, mc.body, mc.receiver, &mc.method, &recv);
+            // `spawner.spawn(task(..).unwrap())`, `fut.instrument(span)`: what it wraps.
+            if targets.is_empty()
+                && (catalog::channel_method(&mc.method) == Some(catalog::ChannelMethod::Same)
+                    || catalog::is_future_adapter(&mc.method))
+            {
+                return spawned_roots(ix, flow, file, mc.receiver);
+            }
+            targets
         }
         _ => Vec::new(),
     }
@@ -368,10 +441,17 @@ fn spawned_by_call(
             .args
             .first()
             .map(|a| (*a, *kind == catalog::SpawnKind::Thread)),
-        CallTarget::LocalFn(callee) => wrappers
-            .iter()
-            .find(|((b, _), _)| b == callee)
-            .and_then(|((_, k), th)| call.args.get(*k).map(|a| (*a, *th))),
+        CallTarget::LocalFn(callee) => {
+            wrappers
+                .iter()
+                .filter(|((b, _), _)| b == callee)
+                .find_map(|((_, k), th)| {
+                    call.args
+                        .get(*k)
+                        .filter(|a| runnable_arg(ix, FileId(f as u32), **a))
+                        .map(|a| (*a, *th))
+                })
+        }
         _ => None,
     }
 }
@@ -401,10 +481,13 @@ fn spawned_by_method(
         let has_self = matches!(ix.body(*t).params.first(), Some(crate::facts::PatFact::Bind(n)) if n == "self");
         wrappers
             .iter()
-            .find(|((b, _), _)| b == t)
-            .and_then(|((_, k), th)| {
+            .filter(|((b, _), _)| b == t)
+            .find_map(|((_, k), th)| {
                 let k = if has_self { k.checked_sub(1)? } else { *k };
-                mc.args.get(k).map(|a| (*a, *th))
+                mc.args
+                    .get(k)
+                    .filter(|a| runnable_arg(ix, file, **a))
+                    .map(|a| (*a, *th))
             })
     })
 }
@@ -418,14 +501,14 @@ fn find_wrappers(ix: &Index<'_>, flow: &Flow) -> Wrappers {
             for i in 0..ff.calls.len() {
                 let spawned = spawned_by_call(ix, &w, f, i);
                 if let Some((arg, thread)) = spawned {
-                    if let Some(key) = param_index(ix, file, arg) {
+                    for key in spawned_params(ix, file, arg) {
                         w.entry(key).or_insert(thread);
                     }
                 }
             }
             for mc in &ff.method_calls {
                 if let Some((arg, thread)) = spawned_by_method(ix, flow, &w, file, mc) {
-                    if let Some(key) = param_index(ix, file, arg) {
+                    for key in spawned_params(ix, file, arg) {
                         w.entry(key).or_insert(thread);
                     }
                 }
@@ -460,6 +543,7 @@ fn spawn_sites(ix: &Index<'_>, flow: &Flow, wrappers: &Wrappers) -> Vec<SpawnSit
                 per_item_certain: false,
                 bound: None,
                 loop_permits: Vec::new(),
+                via: Vec::new(),
             }
         };
         for (i, c) in ff.calls.iter().enumerate() {
@@ -481,7 +565,143 @@ fn spawn_sites(ix: &Index<'_>, flow: &Flow, wrappers: &Wrappers) -> Vec<SpawnSit
             }
         }
     }
+    add_spawning_calls(ix, flow, &mut out);
     out
+}
+
+/// A call of local functions or methods, with where it is.
+struct LocalCall {
+    arg: ExprId,
+    range: FileRange,
+    targets: Vec<BodyId>,
+    body: Option<BodyId>,
+    in_loop: bool,
+    loop_id: Option<u32>,
+    awaited: bool,
+}
+
+/// Function summaries for spawning: a local function that spawns once per call (a spawn
+/// outside any loop of its own, directly or through another such function) makes each of
+/// its calls a spawn site for the caller (`serve_connection(io)` in an accept loop).
+fn add_spawning_calls(ix: &Index<'_>, flow: &Flow, sites: &mut Vec<SpawnSite>) {
+    let once =
+        |s: &SpawnSite| !s.in_loop && !s.awaited && s.body.is_some_and(|b| !in_loop_closure(ix, b));
+    // Function -> the sites a call of it runs.
+    let mut spawns: HashMap<BodyId, Vec<usize>> = HashMap::default();
+    for (i, s) in sites.iter().enumerate() {
+        if let Some(f) = s.body.and_then(|b| ix.enclosing_fn(b)).filter(|_| once(s)) {
+            spawns.entry(f).or_default().push(i);
+        }
+    }
+    let direct: HashSet<FileRange> = sites.iter().map(|s| s.range).collect();
+    for _ in 0..4 {
+        let mut added = Vec::new();
+        for (f, ff) in ix.files() {
+            let file = FileId(f as u32);
+            let mut calls: Vec<LocalCall> = Vec::new();
+            for (e, fact) in ff.exprs.iter().enumerate() {
+                match fact {
+                    ExprFact::Call(i) => {
+                        let c = &ff.calls[*i as usize];
+                        if let CallTarget::LocalFn(t) = ix.call_targets[f][*i as usize] {
+                            calls.push(LocalCall {
+                                arg: ExprId(e as u32),
+                                range: c.range,
+                                targets: vec![t],
+                                body: c.body,
+                                in_loop: c.in_loop,
+                                loop_id: c.loop_id,
+                                awaited: c.awaited,
+                            });
+                        }
+                    }
+                    ExprFact::MethodCall(i) => {
+                        let mc = &ff.method_calls[*i as usize];
+                        let recv = flow.eval(ix, file, mc.receiver);
+                        let targets =
+                            flow.method_targets(ix, file, mc.body, mc.receiver, &mc.method, &recv);
+                        if !targets.is_empty() {
+                            calls.push(LocalCall {
+                                arg: ExprId(e as u32),
+                                range: mc.range,
+                                targets,
+                                body: mc.body,
+                                in_loop: mc.in_loop,
+                                loop_id: mc.loop_id,
+                                awaited: mc.awaited,
+                            });
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            for LocalCall {
+                arg,
+                range,
+                targets,
+                body,
+                in_loop,
+                loop_id,
+                awaited,
+            } in calls
+            {
+                if direct.contains(&range) || added.iter().any(|s: &SpawnSite| s.range == range) {
+                    continue;
+                }
+                let inner: Vec<usize> = targets
+                    .iter()
+                    .flat_map(|t| spawns.get(t).into_iter().flatten().copied())
+                    .collect();
+                if inner.is_empty() || sites.iter().any(|s| s.range == range) {
+                    continue;
+                }
+                let thread = inner.iter().all(|i| sites[*i].thread);
+                added.push(SpawnSite {
+                    file,
+                    roots: Vec::new(),
+                    range,
+                    arg,
+                    in_loop,
+                    loop_id,
+                    body,
+                    thread,
+                    awaited,
+                    receiver: None,
+                    tasks: Vec::new(),
+                    per_item: false,
+                    per_item_certain: false,
+                    bound: None,
+                    loop_permits: Vec::new(),
+                    via: inner,
+                });
+            }
+        }
+        if added.is_empty() {
+            break;
+        }
+        for s in added {
+            let i = sites.len();
+            if let Some(f) = s.body.and_then(|b| ix.enclosing_fn(b)).filter(|_| once(&s)) {
+                spawns.entry(f).or_default().push(i);
+            }
+            sites.push(s);
+        }
+    }
+}
+
+/// True when `b` is a closure or async block written in a loop (or nested in one that is).
+fn in_loop_closure(ix: &Index<'_>, mut b: BodyId) -> bool {
+    for _ in 0..64 {
+        let body = ix.body(b);
+        if body.in_loop {
+            return true;
+        }
+        match (&body.kind, body.parent) {
+            (BodyKind::Closure | BodyKind::AsyncBlock, Some(p)) => b = p,
+            _ => return false,
+        }
+    }
+    false
 }
 
 /// Edges from a body to what it runs in the same task: nested closures and async blocks,
@@ -501,6 +721,29 @@ fn body_edges(ix: &Index<'_>, flow: &Flow) -> HashMap<BodyId, Vec<BodyId>> {
         for (i, call) in ff.calls.iter().enumerate() {
             if let (CallTarget::LocalFn(t), Some(b)) = (&ix.call_targets[f][i], call.body) {
                 edges.entry(b).or_default().push(*t);
+            }
+            // `Waker::from(task)`: the body that makes the waker polls with it, and a future
+            // that wakes itself while polled runs the type's `wake` right there.
+            let (Some(b), Some(path)) = (call.body, ix.call_paths[f][i].as_deref()) else {
+                continue;
+            };
+            let methods = catalog::waker_methods(path);
+            if methods.is_empty() {
+                continue;
+            }
+            for a in &call.args {
+                for v in flow.eval(ix, file, *a).keys() {
+                    let crate::flow::Val::Struct(ty) = v else {
+                        continue;
+                    };
+                    for m in methods {
+                        let key = (ty.clone(), m.to_string());
+                        edges
+                            .entry(b)
+                            .or_default()
+                            .extend(ix.methods_of.get(&key).into_iter().flatten());
+                    }
+                }
             }
         }
         for mc in &ff.method_calls {

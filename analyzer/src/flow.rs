@@ -61,6 +61,7 @@ pub struct Instance {
 }
 
 /// A function passed to a combinator.
+#[derive(Copy, Clone, Debug)]
 enum FnArg {
     /// A closure or local function: its parameters and returned values.
     Body(BodyId),
@@ -102,6 +103,8 @@ pub struct Flow {
     declared: Declared,
     /// Path expressions that name a `static` or `const`: its initializer body.
     statics: FxHashMap<(FileId, ExprId), BodyId>,
+    /// Function paths passed to combinators, resolved on first use.
+    fn_args: RefCell<FxHashMap<(FileId, ExprId), FnArg>>,
     /// Locals that are a guard or borrow of a place (`let mut g = self.peers.lock()`): the
     /// place each one stands for.
     guard_of: FxHashMap<u32, Vec<(FileId, ExprId)>>,
@@ -309,6 +312,37 @@ impl Flow {
                     typed.push((Slot::Field(ix.qualify(file, &d.owner), d.name.clone()), ty));
                 }
             }
+        }
+        // Parameters declared with a known library type or a local struct type hold such a
+        // value: seeded once, they never change.
+        let mut params: Vec<(BodyId, PatFact, Val)> = Vec::new();
+        for (f, ff) in ix.files() {
+            let file = FileId(f as u32);
+            if !flow.is_active(ix, file) {
+                continue;
+            }
+            for (i, b) in ff.bodies.iter().enumerate() {
+                let id = BodyId {
+                    file,
+                    idx: i as u32,
+                };
+                for (k, p) in b.params.iter().enumerate() {
+                    if let Some(d) = flow.declared.vals.get(&DeclSite::Param(id, k)) {
+                        params.push((id, p.clone(), d.clone()));
+                    }
+                }
+                for (p, ty) in b.params.iter().zip(&b.param_types) {
+                    if let (PatFact::Bind(_), Some(ty)) = (p, ty) {
+                        let ty = ix.qualify(file, ty);
+                        if ix.local_types.contains(&ty) {
+                            params.push((id, p.clone(), Val::Struct(ty)));
+                        }
+                    }
+                }
+            }
+        }
+        for (body, pat, v) in params {
+            flow.bind(&pat, Vals::from([(v, true)]), Some(body));
         }
         for (slot, ty) in typed {
             flow.store(slot, Vals::from([(Val::Struct(ty), true)]));
@@ -557,8 +591,6 @@ impl Flow {
             Unit::Call(i) => {
                 let call = &ff.calls[i as usize];
                 if let CallTarget::LocalFn(callee) = ix.call_targets[f][i as usize] {
-                    // Channels made per call exist once the callee's returns are known.
-                    let _ = self.instantiate(ix, file, i, callee, self.slot(&Slot::Ret(callee)));
                     let params = &ix.body(callee).params;
                     for (p, a) in params.iter().zip(&call.args) {
                         let v = self.eval(ix, file, *a);
@@ -623,24 +655,6 @@ impl Flow {
             Unit::Body(i) => {
                 let b = &ff.bodies[i as usize];
                 let id = BodyId { file, idx: i };
-                // Parameters declared with a known library type hold such a value.
-                for (k, p) in b.params.iter().enumerate() {
-                    if let Some(d) = self.declared.vals.get(&DeclSite::Param(id, k)) {
-                        let v = Vals::from([(d.clone(), true)]);
-                        self.bind(p, v, Some(id));
-                    }
-                }
-                // Parameters declared with a local type hold a value of that type.
-                for (p, ty) in b.params.iter().zip(&b.param_types) {
-                    if let (PatFact::Bind(n), Some(ty)) = (p, ty) {
-                        let ty = ix.qualify(file, ty);
-                        if ix.local_types.contains(&ty) {
-                            let v = Vals::from([(Val::Struct(ty), true)]);
-                            let var = self.var(id, n);
-                            self.store(Slot::Var(var), v);
-                        }
-                    }
-                }
                 for r in &b.returns {
                     let v = self.eval(ix, file, *r);
                     self.store(Slot::Ret(id), v);
@@ -729,11 +743,19 @@ impl Flow {
     fn fn_arg(&self, ix: &Index<'_>, file: FileId, e: ExprId, body: Option<BodyId>) -> FnArg {
         match ix.expr(file, e) {
             ExprFact::Body(b) => FnArg::Body(*b),
-            ExprFact::Path(p) if self.local(file, e).is_none() => match ix.path_target(p, body) {
-                CallTarget::LocalFn(b) => FnArg::Body(b),
-                CallTarget::Ctor | CallTarget::Api(Api::Wrap) => FnArg::Identity,
-                _ => FnArg::Unknown,
-            },
+            ExprFact::Path(p) if self.local(file, e).is_none() => {
+                // Resolved once per expression: units run many times.
+                if let Some(known) = self.fn_args.borrow().get(&(file, e)) {
+                    return *known;
+                }
+                let known = match ix.path_target(p, body) {
+                    CallTarget::LocalFn(b) => FnArg::Body(b),
+                    CallTarget::Ctor | CallTarget::Api(Api::Wrap) => FnArg::Identity,
+                    _ => FnArg::Unknown,
+                };
+                self.fn_args.borrow_mut().insert((file, e), known);
+                known
+            }
             _ => FnArg::Unknown,
         }
     }

@@ -659,7 +659,9 @@ pub fn classify_spawns(
         site.per_item_certain =
             source_call || source_for || data_for == Some(true) || per_item_closure == Some(true);
         if chain.is_empty() {
-            site.bound = if handle_handed_back(ix, file, site) {
+            site.bound = if !site.per_item {
+                None
+            } else if handle_handed_back(ix, file, site) {
                 Some(crate::tasks::SpawnBound::HandedBack)
             } else if captures_reply(ix, flow, site, channels) {
                 Some(crate::tasks::SpawnBound::Answers)
@@ -681,9 +683,9 @@ pub fn classify_spawns(
             .collect();
         site.bound = if site.awaited {
             Some(crate::tasks::SpawnBound::Awaited)
-        } else if handle_handed_back(ix, file, site) {
+        } else if site.per_item && handle_handed_back(ix, file, site) {
             Some(crate::tasks::SpawnBound::HandedBack)
-        } else if captures_reply(ix, flow, site, channels) {
+        } else if site.per_item && captures_reply(ix, flow, site, channels) {
             Some(crate::tasks::SpawnBound::Answers)
         } else if let Some(&p) = site.loop_permits.iter().find(|&&p| {
             let a = &acquires[p];

@@ -593,18 +593,21 @@ fn add_spawning_calls(ix: &Index<'_>, flow: &Flow, sites: &mut Vec<SpawnSite>) {
             spawns.entry(f).or_default().push(i);
         }
     }
-    let direct: HashSet<FileRange> = sites.iter().map(|s| s.range).collect();
-    for _ in 0..4 {
-        let mut added = Vec::new();
-        for (f, ff) in ix.files() {
-            let file = FileId(f as u32);
-            let mut calls: Vec<LocalCall> = Vec::new();
-            for (e, fact) in ff.exprs.iter().enumerate() {
-                match fact {
-                    ExprFact::Call(i) => {
-                        let c = &ff.calls[*i as usize];
-                        if let CallTarget::LocalFn(t) = ix.call_targets[f][*i as usize] {
-                            calls.push(LocalCall {
+    if spawns.is_empty() {
+        return;
+    }
+    // Every call of a local function or method, found once.
+    let mut calls: Vec<(FileId, LocalCall)> = Vec::new();
+    for (f, ff) in ix.files() {
+        let file = FileId(f as u32);
+        for (e, fact) in ff.exprs.iter().enumerate() {
+            match fact {
+                ExprFact::Call(i) => {
+                    let c = &ff.calls[*i as usize];
+                    if let CallTarget::LocalFn(t) = ix.call_targets[f][*i as usize] {
+                        calls.push((
+                            file,
+                            LocalCall {
                                 arg: ExprId(e as u32),
                                 range: c.range,
                                 targets: vec![t],
@@ -612,16 +615,22 @@ fn add_spawning_calls(ix: &Index<'_>, flow: &Flow, sites: &mut Vec<SpawnSite>) {
                                 in_loop: c.in_loop,
                                 loop_id: c.loop_id,
                                 awaited: c.awaited,
-                            });
-                        }
+                            },
+                        ));
                     }
-                    ExprFact::MethodCall(i) => {
-                        let mc = &ff.method_calls[*i as usize];
-                        let recv = flow.eval(ix, file, mc.receiver);
-                        let targets =
-                            flow.method_targets(ix, file, mc.body, mc.receiver, &mc.method, &recv);
-                        if !targets.is_empty() {
-                            calls.push(LocalCall {
+                }
+                ExprFact::MethodCall(i) => {
+                    let mc = &ff.method_calls[*i as usize];
+                    if !ix.methods.contains_key(&mc.method) {
+                        continue;
+                    }
+                    let recv = flow.eval(ix, file, mc.receiver);
+                    let targets =
+                        flow.method_targets(ix, file, mc.body, mc.receiver, &mc.method, &recv);
+                    if !targets.is_empty() {
+                        calls.push((
+                            file,
+                            LocalCall {
                                 arg: ExprId(e as u32),
                                 range: mc.range,
                                 targets,
@@ -629,52 +638,49 @@ fn add_spawning_calls(ix: &Index<'_>, flow: &Flow, sites: &mut Vec<SpawnSite>) {
                                 in_loop: mc.in_loop,
                                 loop_id: mc.loop_id,
                                 awaited: mc.awaited,
-                            });
-                        }
+                            },
+                        ));
                     }
-                    _ => {}
                 }
+                _ => {}
             }
-            for LocalCall {
-                arg,
-                range,
-                targets,
-                body,
-                in_loop,
-                loop_id,
-                awaited,
-            } in calls
-            {
-                if direct.contains(&range) || added.iter().any(|s: &SpawnSite| s.range == range) {
-                    continue;
-                }
-                let inner: Vec<usize> = targets
-                    .iter()
-                    .flat_map(|t| spawns.get(t).into_iter().flatten().copied())
-                    .collect();
-                if inner.is_empty() || sites.iter().any(|s| s.range == range) {
-                    continue;
-                }
-                let thread = inner.iter().all(|i| sites[*i].thread);
-                added.push(SpawnSite {
-                    file,
-                    roots: Vec::new(),
-                    range,
-                    arg,
-                    in_loop,
-                    loop_id,
-                    body,
-                    thread,
-                    awaited,
-                    receiver: None,
-                    tasks: Vec::new(),
-                    per_item: false,
-                    per_item_certain: false,
-                    bound: None,
-                    loop_permits: Vec::new(),
-                    via: inner,
-                });
+        }
+    }
+    let mut taken: HashSet<FileRange> = sites.iter().map(|s| s.range).collect();
+    for _ in 0..4 {
+        let mut added = Vec::new();
+        for (file, c) in &calls {
+            if taken.contains(&c.range) {
+                continue;
             }
+            let inner: Vec<usize> = c
+                .targets
+                .iter()
+                .flat_map(|t| spawns.get(t).into_iter().flatten().copied())
+                .collect();
+            if inner.is_empty() {
+                continue;
+            }
+            taken.insert(c.range);
+            let thread = inner.iter().all(|i| sites[*i].thread);
+            added.push(SpawnSite {
+                file: *file,
+                roots: Vec::new(),
+                range: c.range,
+                arg: c.arg,
+                in_loop: c.in_loop,
+                loop_id: c.loop_id,
+                body: c.body,
+                thread,
+                awaited: c.awaited,
+                receiver: None,
+                tasks: Vec::new(),
+                per_item: false,
+                per_item_certain: false,
+                bound: None,
+                loop_permits: Vec::new(),
+                via: inner,
+            });
         }
         if added.is_empty() {
             break;

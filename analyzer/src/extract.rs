@@ -401,7 +401,28 @@ impl Extractor {
             E::Paren(p) => self.expr_awaited(&p.expr, awaited),
             E::Group(g) => self.expr_awaited(&g.expr, awaited),
             E::Try(t) => self.expr_awaited(&t.expr, awaited),
-            E::Await(a) => self.expr_awaited(&a.base, true),
+            E::Await(a) => {
+                let base = self.expr_awaited(&a.base, true);
+                // A future held in a value (`answer.await`, `rx.await`): a wait on whatever
+                // completes it (a oneshot's sender). Calls are recorded as awaited calls.
+                if matches!(
+                    self.facts.exprs[base.0 as usize],
+                    ExprFact::Path(_) | ExprFact::Field { .. }
+                ) {
+                    let range = FileRange {
+                        end: self.range(a.await_token.span).end,
+                        ..self.range(a.dot_token.span)
+                    };
+                    self.facts.awaits.push(AwaitFact {
+                        body: self.body,
+                        value: base,
+                        range,
+                        select: self.select_pos,
+                        loop_id: self.cur_loop,
+                    });
+                }
+                base
+            }
             E::Reference(r) => self.expr(&r.expr),
             E::Unary(syn::ExprUnary {
                 op: syn::UnOp::Deref(_),

@@ -260,6 +260,20 @@ pub struct FieldDecl {
     pub range: FileRange,
 }
 
+/// `value.await` on a value (not a call): waiting for a future held in a local or field,
+/// such as a oneshot receiver.
+#[derive(Clone, Debug)]
+pub struct AwaitFact {
+    pub body: Option<BodyId>,
+    pub value: ExprId,
+    /// From the `.` to the end of `await`.
+    pub range: FileRange,
+    /// The select branch whose future this is part of.
+    pub select: Option<SelectPos>,
+    /// The innermost loop of its body around it.
+    pub loop_id: Option<u32>,
+}
+
 /// `place = value;`
 #[derive(Clone, Debug)]
 pub struct AssignFact {
@@ -309,6 +323,8 @@ pub struct FileFacts {
     pub expr_body: Vec<Option<BodyId>>,
     pub method_calls: Vec<MethodCallFact>,
     pub lets: Vec<LetFact>,
+    /// `.await`s on values (not calls).
+    pub awaits: Vec<AwaitFact>,
     /// Named fields of the struct declarations.
     pub fields: Vec<FieldDecl>,
     pub assigns: Vec<AssignFact>,

@@ -32,6 +32,8 @@ pub enum Val {
     Sem(u32),
     /// A permit taken from a semaphore.
     Permit(u32),
+    /// A closure: calling a local that holds it runs its body.
+    Fn(BodyId),
 }
 
 /// A set of values, each with whether it reached here only through certain steps.
@@ -103,6 +105,10 @@ pub struct Flow {
     declared: Declared,
     /// Path expressions that name a `static` or `const`: its initializer body.
     statics: FxHashMap<(FileId, ExprId), BodyId>,
+    /// Values awaited as they are (`answer.await`): they evaluate to what they complete with.
+    awaited: FxHashSet<(FileId, ExprId)>,
+    /// Calls whose callee is a local (a closure held in a variable or parameter).
+    call_var: FxHashMap<(FileId, u32), u32>,
     /// Function paths passed to combinators, resolved on first use.
     fn_args: RefCell<FxHashMap<(FileId, ExprId), FnArg>>,
     /// Locals that are a guard or borrow of a place (`let mut g = self.peers.lock()`): the
@@ -275,6 +281,23 @@ impl Flow {
                 ids.push(id);
             }
             flow.expr_var.push(ids);
+            flow.awaited
+                .extend(ff.awaits.iter().map(|a| (file, a.value)));
+            // Calls through a local (`make(reply)`): the local, interned now so that the
+            // call is run again when what the local holds changes.
+            for (i, call) in ff.calls.iter().enumerate() {
+                if call.callee.segments.len() != 1 || call.callee.global {
+                    continue;
+                }
+                if ix.call_targets.get(f).and_then(|t| t.get(i)) != Some(&CallTarget::Unknown) {
+                    continue;
+                }
+                let name = &call.callee.segments[0];
+                if let Some(b) = ix.binding_body(call.body, name) {
+                    let var = flow.var(b, name);
+                    flow.call_var.insert((file, i as u32), var);
+                }
+            }
         }
         // Declared fields hold their type's value wherever the struct is.
         let fields: Vec<(Slot, Val)> = flow
@@ -590,7 +613,11 @@ impl Flow {
             }
             Unit::Call(i) => {
                 let call = &ff.calls[i as usize];
-                if let CallTarget::LocalFn(callee) = ix.call_targets[f][i as usize] {
+                let callees: Vec<BodyId> = match ix.call_targets[f][i as usize] {
+                    CallTarget::LocalFn(callee) => vec![callee],
+                    _ => self.closures_called(file, i),
+                };
+                for callee in callees {
                     let params = &ix.body(callee).params;
                     for (p, a) in params.iter().zip(&call.args) {
                         let v = self.eval(ix, file, *a);
@@ -661,6 +688,20 @@ impl Flow {
                 }
             }
         }
+    }
+
+    /// The closures a call through a local runs (`make(reply)` with `make: impl FnOnce`).
+    fn closures_called(&self, file: FileId, call: u32) -> Vec<BodyId> {
+        let Some(var) = self.call_var.get(&(file, call)) else {
+            return Vec::new();
+        };
+        self.slot(&Slot::Var(*var))
+            .keys()
+            .filter_map(|v| match v {
+                Val::Fn(b) => Some(*b),
+                _ => None,
+            })
+            .collect()
     }
 
     /// The channels a call's returned value holds, made per call: a channel the callee
@@ -931,6 +972,28 @@ impl Flow {
 
     /// The values an expression may have.
     pub fn eval(&self, ix: &Index<'_>, file: FileId, e: ExprId) -> Vals {
+        let vals = self.eval_future(ix, file, e);
+        if !self.awaited.contains(&(file, e)) {
+            return vals;
+        }
+        // `rx.await` on a oneshot receiver: its message, not the receiver.
+        let mut out = Vals::new();
+        for (v, c) in vals {
+            match v {
+                Val::Rx(ch) => {
+                    merge(&mut out, self.slot(&Slot::Msg(ch)));
+                }
+                other => {
+                    out.insert(other, c);
+                }
+            }
+        }
+        out
+    }
+
+    /// The values an expression may have, a future held in a value included as itself
+    /// (for `answer.await`, the receiver rather than its message).
+    pub fn eval_future(&self, ix: &Index<'_>, file: FileId, e: ExprId) -> Vals {
         let mut out = Vals::new();
         let body = ix.expr_body(file, e);
         match ix.expr(file, e) {
@@ -1007,6 +1070,12 @@ impl Flow {
                     CallTarget::Ctor => {
                         for a in &call.args {
                             merge(&mut out, self.eval(ix, file, *a));
+                        }
+                    }
+                    CallTarget::Unknown => {
+                        // `make(reply)` where `make` holds a closure: what it returns.
+                        for b in self.closures_called(file, *i) {
+                            merge(&mut out, self.slot(&Slot::Ret(b)));
                         }
                     }
                     _ => {}
@@ -1117,7 +1186,12 @@ impl Flow {
                     merge(&mut out, self.eval(ix, file, *a));
                 }
             }
-            ExprFact::Int(_) | ExprFact::Body(_) | ExprFact::Other => {}
+            ExprFact::Body(b) => {
+                if ix.body(*b).kind == crate::facts::BodyKind::Closure {
+                    out.insert(Val::Fn(*b), true);
+                }
+            }
+            ExprFact::Int(_) | ExprFact::Other => {}
         }
         out
     }

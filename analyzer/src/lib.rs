@@ -23,6 +23,7 @@ mod resolve;
 pub mod source;
 mod suppress;
 pub mod tasks;
+pub mod waits;
 
 pub use config::{Config, LintLevels, UnknownLint};
 pub use diagnostic::{Confidence, Diagnostic, Label, Level};

@@ -92,6 +92,8 @@ pub struct SendEdge {
     /// The message sent here carries a semaphore permit (a tuple element or a field of the
     /// value built for this send).
     pub carries_permit: bool,
+    /// The body the send is written in.
+    pub body: Option<crate::facts::BodyId>,
 }
 
 /// A task receives from a channel.
@@ -107,6 +109,25 @@ pub struct RecvEdge {
     pub certain: bool,
     /// Inside a loop of its body (a receive loop), or a `for` over the receiver.
     pub in_loop: bool,
+    /// The body the receive is written in.
+    pub body: Option<crate::facts::BodyId>,
+}
+
+/// A task waits for a reply: it awaits a future held in a value that is a channel's
+/// receiver (`answer.await` on a oneshot receiver), completed by whoever sends on it.
+#[derive(Clone, Debug)]
+pub struct ReplyWait {
+    pub task: TaskIdx,
+    pub chan: ChanIdx,
+    pub range: FileRange,
+    /// Awaited in a `select!` branch: another branch (a timer, a receive) can still fire.
+    pub in_select: bool,
+    pub certain: bool,
+    /// The body the await is written in.
+    pub body: Option<crate::facts::BodyId>,
+    /// Written in a helper called from several places: its reply channel stands for the
+    /// replies to every call, so who answers this one is not known.
+    pub shared: bool,
 }
 
 /// A semaphore creation.
@@ -163,6 +184,7 @@ pub struct Model {
     pub tasks: Vec<Task>,
     pub sends: Vec<SendEdge>,
     pub recvs: Vec<RecvEdge>,
+    pub reply_waits: Vec<ReplyWait>,
     pub acquires: Vec<Acquire>,
     pub semaphores: Vec<Semaphore>,
     pub spawns: Vec<crate::tasks::SpawnSite>,
@@ -176,6 +198,12 @@ pub struct Model {
     pub carried_permits: Vec<Vec<u32>>,
     /// Cycles of waiting sends on bounded channels, each with its breaker if any.
     pub cycles: Vec<crate::graph::CycleVerdict>,
+    /// Cycles of waits between tasks with at least one awaited reply.
+    pub ask_cycles: Vec<crate::waits::AskCycle>,
+    /// For a body run by a task through a method call that dispatches to several impls
+    /// (`actor.handle(msg)` on a generic actor): the impls it is reached from. Each is a
+    /// different actor sharing one generic run loop.
+    pub handler_of: HashMap<crate::facts::BodyId, Vec<crate::facts::BodyId>>,
 }
 
 impl Model {
@@ -207,6 +235,12 @@ impl Model {
                 m.semaphores.len() as u32,
             );
             let (s0, r0, a0) = (m.sends.len(), m.recvs.len(), m.acquires.len());
+            let p_reply_waits = p.reply_waits.len();
+            m.reply_waits.extend(p.reply_waits.into_iter().map(|mut w| {
+                w.task += t0;
+                w.chan += c0;
+                w
+            }));
             m.channels.extend(p.channels.into_iter().map(|mut c| {
                 if let Some((_, of)) = &mut c.via {
                     *of += c0;
@@ -244,11 +278,25 @@ impl Model {
                     .map(|ss| ss.into_iter().map(|x| x + m0).collect()),
             );
             m.cannot_grow.extend(p.cannot_grow);
+            m.handler_of.extend(p.handler_of);
             m.chan_creators.extend(
                 p.chan_creators
                     .into_iter()
                     .map(|ts| ts.into_iter().map(|t| t + t0).collect()),
             );
+            let w0 = m.reply_waits.len() - p_reply_waits;
+            m.ask_cycles.extend(p.ask_cycles.into_iter().map(|mut c| {
+                for st in &mut c.steps {
+                    st.task += t0;
+                    st.next += t0;
+                    match &mut st.wait {
+                        crate::waits::Wait::Reply(w) => *w += w0,
+                        crate::waits::Wait::Send(s) => *s += s0,
+                        crate::waits::Wait::Runs => {}
+                    }
+                }
+                c
+            }));
             m.cycles.extend(p.cycles.into_iter().map(|mut v| {
                 for st in &mut v.cycle.steps {
                     st.task += t0;
@@ -368,8 +416,11 @@ impl Model {
             &model.chan_creators,
             &ctor_calls,
         );
+        let mut handler_of = tasks.handler_of.clone();
         model.tasks = tasks.tasks;
+        model.handler_of = std::mem::take(&mut handler_of);
         model.cycles = crate::graph::blocking_cycles(&model);
+        model.ask_cycles = crate::waits::ask_cycles(&model);
         model
     }
 
@@ -379,9 +430,11 @@ impl Model {
         let n = self.channels.len() as ChanIdx;
         self.sends.retain(|s| s.chan < n);
         self.recvs.retain(|r| r.chan < n);
+        self.reply_waits.retain(|w| w.chan < n);
     }
 
     fn edges_unchecked(&mut self, ix: &Index<'_>, flow: &Flow, tasks: &Tasks) {
+        let callers = callers_of(ix, flow);
         for (f, ff) in ix.files() {
             let file = FileId(f as u32);
             let recv_selects = recv_branches(ff);
@@ -421,6 +474,7 @@ impl Model {
                                     select,
                                     certain: *certain && !tasks.uncertain(mc.body, t),
                                     carries_permit,
+                                    body: mc.body,
                                 });
                             }
                         }
@@ -452,11 +506,38 @@ impl Model {
                                     select,
                                     certain: certain && !tasks.uncertain(mc.body, t),
                                     in_loop: mc.in_loop,
+                                    body: mc.body,
                                 });
                             }
                         }
                     }
                     ChannelMethod::Same => {}
+                }
+            }
+            for aw in &ff.awaits {
+                let chans = receivers(&flow.eval_future(ix, file, aw.value));
+                if chans.is_empty() {
+                    continue;
+                }
+                // A wait inside a helper (`Addr::ask`) is a wait at each call of it. Called
+                // from several places, the helper's one reply channel stands for several: who
+                // answers which call is not known, so those waits take part in no cycle.
+                let sites = lift_to_callers(ix, tasks, &callers, aw.body, aw.range, 0);
+                let shared = sites.len() > 1;
+                for (body, range) in sites {
+                    for &t in tasks.owners_of(body) {
+                        for &(c, certain) in &chans {
+                            self.reply_waits.push(ReplyWait {
+                                task: t,
+                                chan: c,
+                                range,
+                                in_select: aw.select.is_some(),
+                                certain: certain && !tasks.uncertain(body, t),
+                                body,
+                                shared,
+                            });
+                        }
+                    }
                 }
             }
             for l in &ff.fors {
@@ -473,11 +554,78 @@ impl Model {
                             select: None,
                             certain: *certain && !tasks.uncertain(l.body, t),
                             in_loop: true,
+                            body: l.body,
                         });
                     }
                 }
             }
         }
+    }
+}
+
+/// Call sites of each local function and method: (range of the call, body it is in).
+type Callers = HashMap<crate::facts::BodyId, Vec<(FileRange, Option<crate::facts::BodyId>)>>;
+
+fn callers_of(ix: &Index<'_>, flow: &Flow) -> Callers {
+    let mut out: Callers = HashMap::new();
+    for (f, ff) in ix.files() {
+        let file = FileId(f as u32);
+        for (i, c) in ff.calls.iter().enumerate() {
+            if let CallTarget::LocalFn(t) = ix.call_targets[f][i] {
+                out.entry(t).or_default().push((c.range, c.body));
+            }
+        }
+        for mc in &ff.method_calls {
+            if !ix.methods.contains_key(&mc.method) {
+                continue;
+            }
+            let recv = flow.eval(ix, file, mc.receiver);
+            for t in flow.method_targets(ix, file, mc.body, mc.receiver, &mc.method, &recv) {
+                out.entry(t).or_default().push((mc.range, mc.body));
+            }
+        }
+    }
+    out
+}
+
+/// Where an operation written in `body` happens for the code that uses it: in a helper
+/// function (not a task's root, not one of several handlers a run loop dispatches to),
+/// at each call of the helper, up a few levels; elsewhere, where it is written.
+fn lift_to_callers(
+    ix: &Index<'_>,
+    tasks: &Tasks,
+    callers: &Callers,
+    body: Option<crate::facts::BodyId>,
+    range: FileRange,
+    depth: u32,
+) -> Vec<(Option<crate::facts::BodyId>, FileRange)> {
+    let stay = vec![(body, range)];
+    let Some(b) = body else { return stay };
+    if depth > 3 {
+        return stay;
+    }
+    // Up through closures and async blocks that are not tasks of their own.
+    let mut cur = b;
+    loop {
+        if tasks.is_spawn_root(cur) || tasks.handler_of.get(&cur).is_some_and(|h| h.contains(&cur))
+        {
+            return stay;
+        }
+        let fact = ix.body(cur);
+        match (&fact.kind, fact.parent) {
+            (crate::facts::BodyKind::Closure | crate::facts::BodyKind::AsyncBlock, Some(p)) => {
+                cur = p
+            }
+            (crate::facts::BodyKind::Fn { .. }, _) => break,
+            _ => return stay,
+        }
+    }
+    match callers.get(&cur) {
+        Some(sites) if !sites.is_empty() => sites
+            .iter()
+            .flat_map(|(r, cb)| lift_to_callers(ix, tasks, callers, *cb, *r, depth + 1))
+            .collect(),
+        _ => stay,
     }
 }
 

@@ -22,12 +22,30 @@ enum Use {
     MethodArg(u32),
 }
 
+/// (detached, relocated): the closures and async blocks of the covered files that are
+/// handed to unknown code, and (body, takers) for those taken by another body.
+pub type Placements = (Vec<BodyId>, Vec<(BodyId, Vec<BodyId>)>);
+
 /// Closures and async blocks of the covered files that are handed to unknown code.
-pub fn detached_bodies(ix: &Index<'_>, flow: &Flow) -> Vec<BodyId> {
+///
+/// Also returns the closures and async blocks bound to a local that another closure or
+/// async block takes with it (`let fut = async {..}; spawn(async move { fut.await })`):
+/// they run where the one that takes them runs, not in the body they are written in.
+pub fn placements(ix: &Index<'_>, flow: &Flow) -> Placements {
     let mut out = Vec::new();
+    let mut relocated = Vec::new();
     for (f, ff) in ix.files() {
         let file = FileId(f as u32);
         let uses = uses(ff);
+        let mut by_name: std::collections::HashMap<&str, Vec<usize>> =
+            std::collections::HashMap::new();
+        for (e, fact) in ff.exprs.iter().enumerate() {
+            if let ExprFact::Path(p) = fact {
+                if p.segments.len() == 1 {
+                    by_name.entry(p.segments[0].as_str()).or_default().push(e);
+                }
+            }
+        }
         let mut expr_of_call = vec![None; ff.calls.len()];
         let mut expr_of_method = vec![None; ff.method_calls.len()];
         for (e, fact) in ff.exprs.iter().enumerate() {
@@ -43,7 +61,15 @@ pub fn detached_bodies(ix: &Index<'_>, flow: &Flow) -> Vec<BodyId> {
             // Up through wrappers (`Box::pin(async {})`, `async {}.instrument(span)`).
             for _ in 0..8 {
                 let next = match uses[at.0 as usize] {
-                    None => break,
+                    None => {
+                        // Bound to a local: where the local goes decides.
+                        match local_fate(ix, flow, file, ff, &uses, &by_name, at) {
+                            Fate::InPlace => {}
+                            Fate::Detached => out.push(*b),
+                            Fate::TakenBy(takers) => relocated.push((*b, takers)),
+                        }
+                        break;
+                    }
                     Some(Use::CallArg(i)) => match &ix.call_targets[f][i as usize] {
                         CallTarget::Api(Api::Wrap) => expr_of_call[i as usize],
                         CallTarget::Unknown if !runs_in_place_path(ix, f, i) => {
@@ -77,7 +103,75 @@ pub fn detached_bodies(ix: &Index<'_>, flow: &Flow) -> Vec<BodyId> {
     }
     out.sort();
     out.dedup();
-    out
+    (out, relocated)
+}
+
+/// Where a closure or future bound by `let name = <at>` runs.
+enum Fate {
+    InPlace,
+    /// Handed to unknown code or sent as a message.
+    Detached,
+    /// Taken by these closures or async blocks.
+    TakenBy(Vec<BodyId>),
+}
+
+fn local_fate(
+    ix: &Index<'_>,
+    flow: &Flow,
+    file: FileId,
+    ff: &FileFacts,
+    uses: &[Option<Use>],
+    by_name: &std::collections::HashMap<&str, Vec<usize>>,
+    at: ExprId,
+) -> Fate {
+    let Some(l) = ff.lets.iter().find(|l| l.init == at) else {
+        return Fate::InPlace;
+    };
+    let crate::facts::PatFact::Bind(name) = &l.pat else {
+        return Fate::InPlace;
+    };
+    let Some(binder) = l.body else {
+        return Fate::InPlace;
+    };
+    let mut takers = Vec::new();
+    for &e in by_name.get(name.as_str()).into_iter().flatten() {
+        let body = ff.expr_body[e];
+        if ix.binding_body(body, name) != Some(binder) {
+            continue;
+        }
+        match uses[e] {
+            Some(Use::CallArg(i)) => {
+                if matches!(
+                    ix.call_targets[file.0 as usize][i as usize],
+                    CallTarget::Unknown
+                ) && !runs_in_place_path(ix, file.0 as usize, i)
+                {
+                    return Fate::Detached;
+                }
+            }
+            Some(Use::MethodArg(i)) => {
+                let mc = &ff.method_calls[i as usize];
+                let sent = matches!(
+                    catalog::channel_method(&mc.method),
+                    Some(catalog::ChannelMethod::Send { .. })
+                );
+                if sent || !runs_in_place_method(ix, flow, file, mc) {
+                    return Fate::Detached;
+                }
+            }
+            _ => {}
+        }
+        if let Some(b) = body.filter(|b| *b != binder) {
+            takers.push(b);
+        }
+    }
+    if takers.is_empty() {
+        Fate::InPlace
+    } else {
+        takers.sort();
+        takers.dedup();
+        Fate::TakenBy(takers)
+    }
 }
 
 /// For each expression, the call or method call it is an argument or receiver of.

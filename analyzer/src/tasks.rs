@@ -95,6 +95,9 @@ pub struct Tasks {
     pub merged: HashSet<BodyId>,
     /// Bodies that run once per iteration of some loop, at any depth of calls.
     per_iteration: HashSet<BodyId>,
+    /// For bodies reached through a method call that dispatches to several impls: those
+    /// impls (see [`crate::model::Model::handler_of`]).
+    pub handler_of: std::collections::HashMap<BodyId, Vec<BodyId>>,
 }
 
 /// Local functions that spawn one of their parameters: (function, parameter index) -> thread?
@@ -159,7 +162,8 @@ impl Tasks {
         for s in &sites {
             roots.extend(&s.roots);
         }
-        let callbacks: Vec<BodyId> = crate::placement::detached_bodies(ix, flow)
+        let (detached, relocated) = crate::placement::placements(ix, flow);
+        let callbacks: Vec<BodyId> = detached
             .into_iter()
             .filter(|b| !roots.contains(b))
             .collect();
@@ -169,7 +173,7 @@ impl Tasks {
             .filter(|(b, _)| !roots.contains(b))
             .collect();
         roots.extend(branches.iter().map(|(b, _)| *b));
-        let edges = body_edges(ix, flow);
+        let (edges, polymorphic) = body_edges(ix, flow, relocated);
         let mut seeds = called_in_loop(ix, flow);
         for (f, ff) in ix.files() {
             let file = FileId(f as u32);
@@ -251,6 +255,12 @@ impl Tasks {
             for b in reach(root, &edges, &roots) {
                 reached.insert(b);
                 out.owners.entry(b).or_default().push(t as TaskIdx);
+            }
+        }
+        // Impls reached through one dispatch with several targets: each an actor of its own.
+        for &h in &polymorphic {
+            for b in reach(h, &edges, &roots) {
+                out.handler_of.entry(b).or_default().push(h);
             }
         }
         out.sites = sites;
@@ -712,16 +722,29 @@ fn in_loop_closure(ix: &Index<'_>, mut b: BodyId) -> bool {
 
 /// Edges from a body to what it runs in the same task: nested closures and async blocks,
 /// and the local functions and methods it calls.
-fn body_edges(ix: &Index<'_>, flow: &Flow) -> HashMap<BodyId, Vec<BodyId>> {
+fn body_edges(
+    ix: &Index<'_>,
+    flow: &Flow,
+    relocated: Vec<(BodyId, Vec<BodyId>)>,
+) -> (HashMap<BodyId, Vec<BodyId>>, Vec<BodyId>) {
     let mut edges: HashMap<BodyId, Vec<BodyId>> = HashMap::default();
+    let mut polymorphic: Vec<BodyId> = Vec::new();
+    // A future bound to a local and taken by another closure or async block runs there.
+    let relocated: HashMap<BodyId, Vec<BodyId>> = relocated.into_iter().collect();
+    for (b, takers) in &relocated {
+        for t in takers {
+            edges.entry(*t).or_default().push(*b);
+        }
+    }
     for (f, ff) in ix.files() {
         let file = FileId(f as u32);
         for (i, b) in ff.bodies.iter().enumerate() {
-            if let Some(p) = b.parent {
-                edges.entry(p).or_default().push(BodyId {
-                    file,
-                    idx: i as u32,
-                });
+            let id = BodyId {
+                file,
+                idx: i as u32,
+            };
+            if let (Some(p), false) = (b.parent, relocated.contains_key(&id)) {
+                edges.entry(p).or_default().push(id);
             }
         }
         for (i, call) in ff.calls.iter().enumerate() {
@@ -755,12 +778,18 @@ fn body_edges(ix: &Index<'_>, flow: &Flow) -> HashMap<BodyId, Vec<BodyId>> {
         for mc in &ff.method_calls {
             let Some(b) = mc.body else { continue };
             let recv = flow.eval(ix, file, mc.receiver);
-            for t in flow.method_targets(ix, file, mc.body, mc.receiver, &mc.method, &recv) {
+            let targets = flow.method_targets(ix, file, mc.body, mc.receiver, &mc.method, &recv);
+            if targets.len() > 1 {
+                polymorphic.extend(&targets);
+            }
+            for t in targets {
                 edges.entry(b).or_default().push(t);
             }
         }
     }
-    edges
+    polymorphic.sort();
+    polymorphic.dedup();
+    (edges, polymorphic)
 }
 
 /// Bodies reachable from `root` without entering another task's root.

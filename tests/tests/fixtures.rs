@@ -12,6 +12,8 @@ const REQUIRED: &[&str] = &[
     "bounded_producer",
     "cfg_test_code",
     "channel_libraries",
+    "connection_awaits_main_loop",
+    "connection_reader_writer_split",
     "const_capacity",
     "creation_in_macros",
     "creation_sites",

@@ -4,6 +4,7 @@
 //! detects, why it matters, example, how to fix, how to allow) and its `check`
 //! function, which reads the [`Model`](crate::model::Model) and returns diagnostics.
 
+mod ask_cycle;
 mod bounded_cycle;
 mod competing_gateways;
 mod input;
@@ -42,6 +43,7 @@ pub enum LintId {
     PermitInsideTask,
     UnadmittedEntry,
     ZeroCapacityChannel,
+    AskCycle,
     ParseError,
     UnreadableFile,
     MissingModule,
@@ -58,6 +60,7 @@ impl LintId {
         LintId::PermitInsideTask,
         LintId::UnadmittedEntry,
         LintId::ZeroCapacityChannel,
+        LintId::AskCycle,
         LintId::ParseError,
         LintId::UnreadableFile,
         LintId::MissingModule,
@@ -74,6 +77,7 @@ impl LintId {
             LintId::PermitInsideTask => &permit_inside_task::INFO,
             LintId::UnadmittedEntry => &unadmitted_entry::INFO,
             LintId::ZeroCapacityChannel => &zero_capacity::INFO,
+            LintId::AskCycle => &ask_cycle::INFO,
             LintId::ParseError => &input::PARSE_ERROR,
             LintId::UnreadableFile => &input::UNREADABLE_FILE,
             LintId::MissingModule => &input::MISSING_MODULE,
@@ -101,6 +105,7 @@ pub(crate) fn run_all(model: &Model) -> Vec<Diagnostic> {
     permit_inside_task::check(model, &mut out);
     unadmitted_entry::check(model, &mut out);
     zero_capacity::check(model, &mut out);
+    ask_cycle::check(model, &mut out);
     out
 }
 

@@ -140,14 +140,13 @@ fn local_fate(
             continue;
         }
         match uses[e] {
-            Some(Use::CallArg(i)) => {
+            Some(Use::CallArg(i))
                 if matches!(
                     ix.call_targets[file.0 as usize][i as usize],
                     CallTarget::Unknown
-                ) && !runs_in_place_path(ix, file.0 as usize, i)
-                {
-                    return Fate::Detached;
-                }
+                ) && !runs_in_place_path(ix, file.0 as usize, i) =>
+            {
+                return Fate::Detached;
             }
             Some(Use::MethodArg(i)) => {
                 let mc = &ff.method_calls[i as usize];

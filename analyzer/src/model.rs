@@ -92,6 +92,8 @@ pub struct SendEdge {
     /// The message sent here carries a semaphore permit (a tuple element or a field of the
     /// value built for this send).
     pub carries_permit: bool,
+    /// The senders of other channels the message carries (a request's reply sender).
+    pub carries_txs: Vec<ChanIdx>,
     /// The body the send is written in.
     pub body: Option<crate::facts::BodyId>,
 }
@@ -252,6 +254,7 @@ impl Model {
             m.sends.extend(p.sends.into_iter().map(|mut s| {
                 s.task += t0;
                 s.chan += c0;
+                s.carries_txs.iter_mut().for_each(|c| *c += c0);
                 s
             }));
             m.recvs.extend(p.recvs.into_iter().map(|mut r| {
@@ -450,9 +453,19 @@ impl Model {
                 let select = mc.select.map(|s| (file, s.select, s.branch));
                 match kind {
                     ChannelMethod::Send { may_wait, is_async } => {
-                        let carries_permit = mc.args.first().is_some_and(|a| {
-                            crate::permits::message_carries_permit(ix, flow, file, *a, 0)
-                        });
+                        let mut parts = crate::flow::Vals::new();
+                        if let Some(a) = mc.args.first() {
+                            crate::permits::message_parts(ix, flow, file, *a, 0, &mut parts);
+                        }
+                        let carries_permit = crate::permits::holds_permit(&parts);
+                        // Reply senders carried by this message (a request).
+                        let carries_txs: Vec<ChanIdx> = parts
+                            .keys()
+                            .filter_map(|v| match v {
+                                Val::Tx(c) => Some(*c),
+                                _ => None,
+                            })
+                            .collect();
                         for (v, certain) in &recv {
                             let Val::Tx(c) = v else { continue };
                             let Some(ch) = self.channels.get(*c as usize) else {
@@ -474,6 +487,7 @@ impl Model {
                                     select,
                                     certain: *certain && !tasks.uncertain(mc.body, t),
                                     carries_permit,
+                                    carries_txs: carries_txs.clone(),
                                     body: mc.body,
                                 });
                             }

@@ -141,52 +141,59 @@ impl<'f> Carriers<'f> {
     }
 }
 
-/// True when the message built for one send holds a permit: the value itself, a tuple
-/// element, or a field of the struct literal that builds it (followed through the `let`
-/// that binds a local message in the same body). Judged per send, not per message type:
-/// `Job { permit: None }` carries none even where other `Job`s do.
-pub fn message_carries_permit(
+/// The values the message built for one send is made of: the message itself, its tuple
+/// elements and the fields of the struct literal that builds it, followed through the `let`
+/// that binds a local message in the same body.
+pub fn message_parts(
     ix: &Index<'_>,
     flow: &Flow,
     file: FileId,
     e: ExprId,
     depth: usize,
-) -> bool {
+    out: &mut crate::flow::Vals,
+) {
     if depth > 4 {
-        return false;
+        return;
     }
     let ff = &ix.facts[file.0 as usize];
-    let rec = |x: &ExprId| message_carries_permit(ix, flow, file, *x, depth + 1);
+    let rec =
+        |x: &ExprId, out: &mut crate::flow::Vals| message_parts(ix, flow, file, *x, depth + 1, out);
+    let add = |vals: crate::flow::Vals, out: &mut crate::flow::Vals| {
+        for (v, c) in vals {
+            out.entry(v).or_insert(c);
+        }
+    };
     match ix.expr(file, e) {
-        ExprFact::Tuple(items) | ExprFact::Either(items) => items.iter().any(rec),
-        ExprFact::Struct { fields, .. } => fields.iter().any(|(_, f)| rec(f)),
+        ExprFact::Tuple(items) | ExprFact::Either(items) => {
+            items.iter().for_each(|x| rec(x, out));
+        }
+        ExprFact::Struct { fields, .. } => fields.iter().for_each(|(_, f)| rec(f, out)),
         ExprFact::Call(i) => {
             let call = &ff.calls[*i as usize];
             match ix.call_targets[file.0 as usize][*i as usize] {
                 CallTarget::Api(crate::catalog::Api::Wrap) | CallTarget::Ctor => {
-                    call.args.iter().any(rec)
+                    call.args.iter().for_each(|x| rec(x, out));
                 }
-                _ => holds_permit(&flow.eval(ix, file, e)),
+                _ => add(flow.eval(ix, file, e), out),
             }
         }
         ExprFact::Path(p) if p.segments.len() == 1 => {
-            let vals = flow.eval(ix, file, e);
-            if holds_permit(&vals) {
-                return true;
-            }
+            add(flow.eval(ix, file, e), out);
             // A local message: what the `let`s that bind it in this body built.
             let body = ix.expr_body(file, e);
             let name = &p.segments[0];
-            ff.lets.iter().any(|l| {
-                l.body == body && matches!(&l.pat, PatFact::Bind(n) if n == name) && rec(&l.init)
-            })
+            for l in &ff.lets {
+                if l.body == body && matches!(&l.pat, PatFact::Bind(n) if n == name) {
+                    rec(&l.init, out);
+                }
+            }
         }
-        _ => holds_permit(&flow.eval(ix, file, e)),
+        _ => add(flow.eval(ix, file, e), out),
     }
 }
 
 /// A permit, directly or as a tuple element.
-fn holds_permit(vals: &crate::flow::Vals) -> bool {
+pub fn holds_permit(vals: &crate::flow::Vals) -> bool {
     vals.keys().any(|v| match v {
         Val::Permit(_) => true,
         Val::Tuple(items) => items.iter().any(holds_permit),

@@ -84,8 +84,19 @@ pub fn ask_cycles(model: &Model) -> Vec<AskCycle> {
         if w.in_select || w.shared {
             continue;
         }
+        // Who can answer: the tasks that receive a request this task sent carrying the
+        // reply's sender, among those that send on the reply channel.
+        let answerers: HashSet<TaskIdx> = model
+            .sends
+            .iter()
+            .filter(|s| s.task == w.task && s.carries_txs.contains(&w.chan))
+            .flat_map(|s| receivers.get(&s.chan).into_iter().flatten().map(|n| n.0))
+            .collect();
         for from in nodes(w.task, w.body) {
             for &to in senders.get(&w.chan).into_iter().flatten() {
+                if !answerers.contains(&to.0) {
+                    continue;
+                }
                 edges.entry(from).or_default().push((Wait::Reply(i), to));
                 replies.push((from, Wait::Reply(i), to));
             }

@@ -1,0 +1,71 @@
+//! BP009: cycles of waits that include an awaited reply.
+
+mod common;
+use common::{analyze_lib, findings};
+
+const ASK_EACH_OTHER: &str = r#"
+use tokio::sync::{mpsc, oneshot};
+pub struct Ask { pub reply: oneshot::Sender<u32> }
+pub async fn a(mut inbox: mpsc::UnboundedReceiver<Ask>, to_b: mpsc::UnboundedSender<Ask>) {
+    while let Some(req) = inbox.recv().await {
+        let (reply, answer) = oneshot::channel();
+        let _ = to_b.send(Ask { reply });
+        let n = answer.await.unwrap_or(0);
+        let _ = req.reply.send(n);
+    }
+}
+pub async fn b(mut inbox: mpsc::UnboundedReceiver<Ask>, to_a: mpsc::UnboundedSender<Ask>) {
+    while let Some(req) = inbox.recv().await {
+        let (reply, answer) = oneshot::channel();
+        let _ = to_a.send(Ask { reply });
+        let n = answer.await.unwrap_or(0);
+        let _ = req.reply.send(n + 1);
+    }
+}
+pub fn start() {
+    let (to_a, a_inbox) = mpsc::unbounded_channel();
+    let (to_b, b_inbox) = mpsc::unbounded_channel();
+    tokio::spawn(a(a_inbox, to_b));
+    tokio::spawn(b(b_inbox, to_a));
+}
+"#;
+
+#[test]
+fn two_tasks_that_ask_each_other() {
+    let a = analyze_lib(ASK_EACH_OTHER);
+    let got: Vec<_> = findings(&a)
+        .into_iter()
+        .filter(|(_, c)| *c == "BP009")
+        .collect();
+    assert_eq!(got, vec![(8, "BP009")], "{:#?}", a.diagnostics);
+}
+
+#[test]
+fn a_reply_awaited_beside_a_timeout_can_give_up() {
+    let src = ASK_EACH_OTHER.replace(
+        "let n = answer.await.unwrap_or(0);\n        let _ = req.reply.send(n + 1);",
+        "let n = tokio::select! { r = answer => r.unwrap_or(0), _ = tokio::time::sleep(std::time::Duration::from_secs(1)) => 0 };\n        let _ = req.reply.send(n + 1);",
+    );
+    assert_ne!(src, ASK_EACH_OTHER);
+    let a = analyze_lib(&src);
+    assert!(
+        findings(&a).iter().all(|(_, c)| *c != "BP009"),
+        "{:#?}",
+        a.diagnostics
+    );
+}
+
+#[test]
+fn telling_instead_of_asking_is_no_cycle() {
+    let src = ASK_EACH_OTHER.replace(
+        "let n = answer.await.unwrap_or(0);\n        let _ = req.reply.send(n + 1);",
+        "drop(answer);\n        let _ = req.reply.send(1);",
+    );
+    assert_ne!(src, ASK_EACH_OTHER);
+    let a = analyze_lib(&src);
+    assert!(
+        findings(&a).iter().all(|(_, c)| *c != "BP009"),
+        "{:#?}",
+        a.diagnostics
+    );
+}

@@ -458,6 +458,11 @@ impl Model {
                             crate::permits::message_parts(ix, flow, file, *a, 0, &mut parts);
                         }
                         let carries_permit = crate::permits::holds_permit(&parts);
+                        let send_sites = if mc.in_loop {
+                            vec![(mc.body, mc.range)]
+                        } else {
+                            lift_to_callers(ix, tasks, &callers, mc.body, mc.range, 0)
+                        };
                         // Reply senders carried by this message (a request).
                         let carries_txs: Vec<ChanIdx> = parts
                             .keys()
@@ -477,19 +482,23 @@ impl Model {
                                     || !is_async
                                     || (mc.method == "send"
                                         && catalog::send_is_sync(ch.lib, &ch.api_path)));
-                            for &t in owners {
-                                self.sends.push(SendEdge {
-                                    task: t,
-                                    chan: *c,
-                                    range: mc.range,
-                                    waits,
-                                    method: mc.method.clone(),
-                                    select,
-                                    certain: *certain && !tasks.uncertain(mc.body, t),
-                                    carries_permit,
-                                    carries_txs: carries_txs.clone(),
-                                    body: mc.body,
-                                });
+                            // A send inside a helper (`Addr::send`) is a send at each call
+                            // of it, by the caller's task.
+                            for &(body, range) in &send_sites {
+                                for &t in tasks.owners_of(body) {
+                                    self.sends.push(SendEdge {
+                                        task: t,
+                                        chan: *c,
+                                        range,
+                                        waits,
+                                        method: mc.method.clone(),
+                                        select,
+                                        certain: *certain && !tasks.uncertain(body, t),
+                                        carries_permit,
+                                        carries_txs: carries_txs.clone(),
+                                        body,
+                                    });
+                                }
                             }
                         }
                     }
@@ -536,7 +545,11 @@ impl Model {
                 // A wait inside a helper (`Addr::ask`) is a wait at each call of it. Called
                 // from several places, the helper's one reply channel stands for several: who
                 // answers which call is not known, so those waits take part in no cycle.
-                let sites = lift_to_callers(ix, tasks, &callers, aw.body, aw.range, 0);
+                let sites = if aw.loop_id.is_some() {
+                    vec![(aw.body, aw.range)]
+                } else {
+                    lift_to_callers(ix, tasks, &callers, aw.body, aw.range, 0)
+                };
                 let shared = sites.len() > 1;
                 for (body, range) in sites {
                     for &t in tasks.owners_of(body) {
@@ -603,8 +616,9 @@ fn callers_of(ix: &Index<'_>, flow: &Flow) -> Callers {
 }
 
 /// Where an operation written in `body` happens for the code that uses it: in a helper
-/// function (not a task's root, not one of several handlers a run loop dispatches to),
-/// at each call of the helper, up a few levels; elsewhere, where it is written.
+/// function (not a task's root, not one of several handlers a run loop dispatches to, not
+/// inside a loop or a closure), at each call of the helper, up a few levels; elsewhere,
+/// where it is written.
 fn lift_to_callers(
     ix: &Index<'_>,
     tasks: &Tasks,
@@ -626,10 +640,9 @@ fn lift_to_callers(
             return stay;
         }
         let fact = ix.body(cur);
+        // A closure runs per item or as a callback: what it does stays where it is written.
         match (&fact.kind, fact.parent) {
-            (crate::facts::BodyKind::Closure | crate::facts::BodyKind::AsyncBlock, Some(p)) => {
-                cur = p
-            }
+            (crate::facts::BodyKind::AsyncBlock, Some(p)) => cur = p,
             (crate::facts::BodyKind::Fn { .. }, _) => break,
             _ => return stay,
         }

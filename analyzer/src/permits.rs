@@ -457,6 +457,18 @@ fn spawns_loop_item(
     false
 }
 
+/// True when expression `e` names a local bound outside the spawned task (in the spawning
+/// body or around it): the task takes it with it.
+fn captured_from_outside(ix: &Index<'_>, site: &crate::tasks::SpawnSite, e: ExprId) -> bool {
+    let ExprFact::Path(p) = ix.expr(site.file, e) else {
+        return false;
+    };
+    p.segments.len() == 1
+        && ix
+            .binding_body(ix.expr_body(site.file, e), &p.segments[0])
+            .is_some_and(|b| !site.roots.iter().any(|r| is_within(ix, b, *r)))
+}
+
 /// True when the spawned task captures a oneshot reply sender from outside it: it answers
 /// one request, and the requester waiting for the answer bounds how many run.
 fn captures_reply(
@@ -468,16 +480,7 @@ fn captures_reply(
     let file = site.file;
     let ff = &ix.facts[file.0 as usize];
     let is_reply = |e: ExprId| {
-        let ExprFact::Path(p) = ix.expr(file, e) else {
-            return false;
-        };
-        if p.segments.len() != 1 {
-            return false;
-        }
-        let outside = ix
-            .binding_body(ix.expr_body(file, e), &p.segments[0])
-            .is_some_and(|b| !site.roots.iter().any(|r| is_within(ix, b, *r)));
-        outside
+        captured_from_outside(ix, site, e)
             && flow.eval(ix, file, e).keys().any(|v| {
                 matches!(v, Val::Tx(c) if channels.get(*c as usize)
                     .is_some_and(|ch| ch.kind == crate::catalog::ChannelKind::Oneshot))
@@ -571,17 +574,7 @@ fn captures_permit(
     let file = site.file;
     let ff = &ix.facts[file.0 as usize];
     let holds = |e: ExprId| {
-        let ExprFact::Path(p) = ix.expr(file, e) else {
-            return false;
-        };
-        if p.segments.len() != 1 {
-            return false;
-        }
-        // Bound outside the task: in the spawning body or around it.
-        let outside = ix
-            .binding_body(ix.expr_body(file, e), &p.segments[0])
-            .is_some_and(|b| !site.roots.iter().any(|r| is_within(ix, b, *r)));
-        if !outside {
+        if !captured_from_outside(ix, site, e) {
             return false;
         }
         let mut held = Vec::new();

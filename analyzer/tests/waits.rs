@@ -40,11 +40,11 @@ fn two_tasks_that_ask_each_other() {
     assert_eq!(got, vec![(8, "BP009")], "{:#?}", a.diagnostics);
 }
 
-#[test]
-fn a_reply_awaited_beside_a_timeout_can_give_up() {
+/// The two tasks with B's wait replaced by `b_wait`: no BP009 then.
+fn silent_with(b_wait: &str) {
     let src = ASK_EACH_OTHER.replace(
         "let n = answer.await.unwrap_or(0);\n        let _ = req.reply.send(n + 1);",
-        "let n = tokio::select! { r = answer => r.unwrap_or(0), _ = tokio::time::sleep(std::time::Duration::from_secs(1)) => 0 };\n        let _ = req.reply.send(n + 1);",
+        b_wait,
     );
     assert_ne!(src, ASK_EACH_OTHER);
     let a = analyze_lib(&src);
@@ -56,16 +56,13 @@ fn a_reply_awaited_beside_a_timeout_can_give_up() {
 }
 
 #[test]
+fn a_reply_awaited_beside_a_timeout_can_give_up() {
+    silent_with(
+        "let n = tokio::select! { r = answer => r.unwrap_or(0), _ = tokio::time::sleep(std::time::Duration::from_secs(1)) => 0 };\n        let _ = req.reply.send(n + 1);",
+    );
+}
+
+#[test]
 fn telling_instead_of_asking_is_no_cycle() {
-    let src = ASK_EACH_OTHER.replace(
-        "let n = answer.await.unwrap_or(0);\n        let _ = req.reply.send(n + 1);",
-        "drop(answer);\n        let _ = req.reply.send(1);",
-    );
-    assert_ne!(src, ASK_EACH_OTHER);
-    let a = analyze_lib(&src);
-    assert!(
-        findings(&a).iter().all(|(_, c)| *c != "BP009"),
-        "{:#?}",
-        a.diagnostics
-    );
+    silent_with("drop(answer);\n        let _ = req.reply.send(1);");
 }

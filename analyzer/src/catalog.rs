@@ -98,6 +98,73 @@ const fn ctor(lib: ChannelLib, kind: ChannelKind) -> Api {
 use ChannelKind::*;
 use ChannelLib::*;
 
+/// An actor framework, as data: how its actors, addresses and messages are written.
+#[derive(Debug)]
+pub struct Framework {
+    pub name: &'static str,
+    /// `impl Trait<M> for A { fn handle .. }`: actor `A` handles `M` (canonical paths).
+    pub handler_traits: &'static [&'static str],
+    /// `Address<A>`: a sender into `A`'s mailbox (canonical paths).
+    pub address_types: &'static [&'static str],
+    /// Associated functions of an actor type that start it and return its address
+    /// (`Ponger::spawn(..)`).
+    pub starters: &'static [&'static str],
+    /// Methods of a handler's context that give the actor's own address.
+    pub self_address: &'static [&'static str],
+    /// The mailbox capacity when none is chosen; `None` for an unbounded one.
+    pub default_mailbox: Option<u64>,
+    /// Mailbox constructors passed to a starter (canonical path, the capacity's argument;
+    /// `None` for an unbounded mailbox).
+    pub mailboxes: &'static [(&'static str, Option<usize>)],
+}
+
+/// Known actor frameworks. Sending on an address uses the channel methods (`tell`, `send`,
+/// `ask`, `do_send`) as for any sender.
+pub static FRAMEWORKS: &[Framework] = &[
+    Framework {
+        name: "kameo",
+        handler_traits: &["kameo::message::Message"],
+        address_types: &["kameo::actor::ActorRef"],
+        starters: &[
+            "spawn",
+            "spawn_with_mailbox",
+            "spawn_link",
+            "spawn_in_thread",
+        ],
+        self_address: &["actor_ref"],
+        default_mailbox: Some(64),
+        mailboxes: &[
+            ("kameo::mailbox::bounded", Some(0)),
+            ("kameo::mailbox::unbounded", None),
+        ],
+    },
+    Framework {
+        name: "actix",
+        handler_traits: &["actix::Handler"],
+        address_types: &["actix::Addr"],
+        starters: &["start", "create", "start_default"],
+        self_address: &["address"],
+        default_mailbox: Some(16),
+        mailboxes: &[],
+    },
+];
+
+/// The framework whose handler trait is at `path`.
+pub fn framework_of_handler(path: &[String]) -> Option<&'static Framework> {
+    let p = canonicalize(path).join("::");
+    FRAMEWORKS
+        .iter()
+        .find(|f| f.handler_traits.contains(&p.as_str()))
+}
+
+/// The framework whose address type is at `path`.
+pub fn framework_of_address(path: &[String]) -> Option<&'static Framework> {
+    let p = canonicalize(path).join("::");
+    FRAMEWORKS
+        .iter()
+        .find(|f| f.address_types.contains(&p.as_str()))
+}
+
 /// A semaphore constructor whose first argument is the permit count.
 const SEMAPHORE: Api = Api::SemaphoreCtor { permits_arg: 0 };
 
@@ -299,7 +366,7 @@ pub fn channel_method(name: &str) -> Option<ChannelMethod> {
             may_wait: true,
             is_async: true,
         },
-        "send_async" => Send {
+        "send_async" | "tell" | "ask" => Send {
             may_wait: true,
             is_async: true,
         },
@@ -308,10 +375,12 @@ pub fn channel_method(name: &str) -> Option<ChannelMethod> {
             is_async: false,
         },
         "try_send" | "try_reserve" | "try_reserve_owned" | "force_send" | "unbounded_send"
-        | "send_timeout" | "send_replace" | "send_modify" | "send_if_modified" => Send {
-            may_wait: false,
-            is_async: false,
-        },
+        | "do_send" | "send_timeout" | "send_replace" | "send_modify" | "send_if_modified" => {
+            Send {
+                may_wait: false,
+                is_async: false,
+            }
+        }
         "recv" | "recv_async" | "recv_many" | "blocking_recv" | "recv_blocking" | "try_recv"
         | "receive" | "try_receive" | "recv_timeout" | "next" | "select_next_some" | "try_next"
         | "iter" | "try_iter" | "into_iter" | "changed" | "into_stream" | "stream"

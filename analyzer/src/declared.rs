@@ -32,8 +32,15 @@ pub struct Declared {
 impl Declared {
     /// Finds every declaration of a known semaphore or permit type in the covered files;
     /// new semaphores are appended to `semaphores`.
-    pub fn find(ix: &Index<'_>, semaphores: &mut Vec<Semaphore>) -> Declared {
+    pub fn find(
+        ix: &Index<'_>,
+        semaphores: &mut Vec<Semaphore>,
+        actors: &[crate::actors::ActorType],
+        mailboxes: &std::collections::HashMap<String, crate::flow::ChanIdx>,
+    ) -> Declared {
+        let _ = actors;
         let mut out = Declared::default();
+        let mut addresses = Vec::new();
         let mut add = |site: DeclSite, kind: TypeKind, name: String, range| {
             let s = semaphores.len() as u32;
             let name = match kind {
@@ -65,6 +72,10 @@ impl Declared {
                     if let Some(kind) = kind_of(ix, ty) {
                         add(DeclSite::Param(body, k), kind, n.clone(), b.range);
                     }
+                    let arg = b.param_type_args.get(k).cloned().flatten();
+                    if let Some(c) = address_of(ix, file, ty, arg.as_deref(), mailboxes) {
+                        addresses.push((DeclSite::Param(body, k), c));
+                    }
                 }
             }
             for (i, l) in ff.lets.iter().enumerate() {
@@ -85,10 +96,32 @@ impl Declared {
                     let name = format!("{}.{}", d.owner, d.name);
                     add(DeclSite::Field(file, i as u32), kind, name, d.range);
                 }
+                if let Some(c) = address_of(ix, file, &d.ty, d.ty_arg.as_deref(), mailboxes) {
+                    addresses.push((DeclSite::Field(file, i as u32), c));
+                }
             }
+        }
+        for (site, c) in addresses {
+            out.vals.insert(site, Val::Tx(c));
         }
         out
     }
+}
+
+/// The mailbox an actor address type names (`ActorRef<Ponger>`): a sender into it.
+fn address_of(
+    ix: &Index<'_>,
+    file: FileId,
+    ty: &PathRef,
+    arg: Option<&str>,
+    mailboxes: &std::collections::HashMap<String, crate::flow::ChanIdx>,
+) -> Option<crate::flow::ChanIdx> {
+    let arg = arg?;
+    let Res::Extern(path) = ix.resolver.resolve(ty) else {
+        return None;
+    };
+    catalog::framework_of_address(&path)?;
+    mailboxes.get(&ix.qualify(file, arg)).copied()
 }
 
 /// The known library type a written type path resolves to.

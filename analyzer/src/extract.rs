@@ -201,6 +201,7 @@ impl Extractor {
             params: Vec::new(),
             param_types: Vec::new(),
             param_type_paths: Vec::new(),
+            param_type_args: Vec::new(),
             returns: Vec::new(),
             public: false,
             is_async: false,
@@ -254,6 +255,14 @@ impl Extractor {
                 syn::FnArg::Typed(t) => self.type_path(&t.ty),
             })
             .collect();
+        self.facts.bodies[id.idx as usize].param_type_args = sig
+            .inputs
+            .iter()
+            .map(|a| match a {
+                syn::FnArg::Receiver(_) => None,
+                syn::FnArg::Typed(t) => self.type_arg(&t.ty),
+            })
+            .collect();
         if let Some(ret) = self.block_value(block) {
             self.facts.bodies[id.idx as usize].returns.push(ret);
         }
@@ -305,6 +314,38 @@ impl Extractor {
         None
     }
 
+    /// The last segment of the first type argument of a declared type, through the same
+    /// wrappers as [`Self::type_path`] (`Arc<ActorRef<Ponger>>` -> `Ponger`).
+    fn type_arg(&self, ty: &syn::Type) -> Option<String> {
+        let mut ty = ty;
+        for _ in 0..8 {
+            ty = match ty {
+                syn::Type::Reference(r) => &r.elem,
+                syn::Type::Paren(p) => &p.elem,
+                syn::Type::Group(g) => &g.elem,
+                syn::Type::Path(p) if p.qself.is_none() => {
+                    let last = p.path.segments.last()?;
+                    let wrapper = matches!(
+                        last.ident.to_string().as_str(),
+                        "Arc" | "Rc" | "Box" | "Mutex" | "RwLock" | "Option" | "Pin"
+                    );
+                    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+                        return None;
+                    };
+                    let Some(syn::GenericArgument::Type(inner)) = args.args.first() else {
+                        return None;
+                    };
+                    if !wrapper {
+                        return type_name(inner);
+                    }
+                    inner
+                }
+                _ => return None,
+            };
+        }
+        None
+    }
+
     /// Records the named fields of a struct declaration with their types.
     fn struct_fields(&mut self, s: &syn::ItemStruct) {
         let syn::Fields::Named(named) = &s.fields else {
@@ -316,10 +357,12 @@ impl Extractor {
                 continue;
             };
             let range = self.range(ident.span());
+            let ty_arg = self.type_arg(&f.ty);
             self.facts.fields.push(crate::facts::FieldDecl {
                 owner: owner.clone(),
                 name: ident.to_string(),
                 ty,
+                ty_arg,
                 range,
             });
         }

@@ -132,6 +132,9 @@ pub struct BodyFact {
     /// The declared type of each parameter as a path to resolve, through references and
     /// wrappers (`Arc<tokio::sync::Semaphore>` -> `tokio::sync::Semaphore`).
     pub param_type_paths: Vec<Option<PathRef>>,
+    /// The first type argument of each parameter's declared type (`ActorRef<Ponger>` ->
+    /// `Ponger`).
+    pub param_type_args: Vec<Option<String>>,
     /// Returned values: the tail expression and every `return e`.
     pub returns: Vec<ExprId>,
     /// A function callable from outside its crate: `pub`, or a method of a trait impl.
@@ -256,6 +259,8 @@ pub struct FieldDecl {
     pub name: String,
     /// The field's type through references and wrappers (`Arc<Semaphore>` -> `Semaphore`).
     pub ty: PathRef,
+    /// The first type argument of that type (`ActorRef<Ponger>` -> `Ponger`).
+    pub ty_arg: Option<String>,
     /// The field's name in the declaration.
     pub range: FileRange,
 }

@@ -50,6 +50,14 @@ pub enum Slot {
     Msg(ChanIdx),
 }
 
+/// The actors known before the flow: the number of channels that exist before it (the
+/// constructors' and the mailboxes'), the actor types and their mailboxes.
+pub type ActorsIn<'a> = (
+    usize,
+    &'a [crate::actors::ActorType],
+    &'a HashMap<String, ChanIdx>,
+);
+
 /// A channel made by one call of a local function that returns a fresh channel.
 #[derive(Clone, Debug)]
 pub struct Instance {
@@ -105,6 +113,8 @@ pub struct Flow {
     declared: Declared,
     /// Path expressions that name a `static` or `const`: its initializer body.
     statics: FxHashMap<(FileId, ExprId), BodyId>,
+    /// Actor types of known frameworks: their mailbox and framework.
+    mailboxes: FxHashMap<String, (ChanIdx, &'static crate::catalog::Framework)>,
     /// Values awaited as they are (`answer.await`): they evaluate to what they complete with.
     awaited: FxHashSet<(FileId, ExprId)>,
     /// Calls whose callee is a local (a closure held in a variable or parameter).
@@ -216,8 +226,11 @@ impl Flow {
         chan_of_call: HashMap<(FileId, u32), ChanIdx>,
         sem_of_call: HashMap<(FileId, u32), u32>,
         declared: Declared,
+        actors: ActorsIn<'_>,
     ) -> Flow {
-        let mut ctor_body = vec![None; chan_of_call.len()];
+        let (fixed, actor_types, mailboxes) = actors;
+        // Channels below `fixed` exist before the flow: constructors', then actors' mailboxes.
+        let mut ctor_body = vec![None; fixed.max(chan_of_call.len())];
         for ((file, call), c) in &chan_of_call {
             if let Some(slot) = ctor_body.get_mut(*c as usize) {
                 *slot = ix.facts[file.0 as usize].calls[*call as usize].body;
@@ -227,6 +240,10 @@ impl Flow {
             chan_of_call,
             sem_of_call,
             ctor_body,
+            mailboxes: actor_types
+                .iter()
+                .filter_map(|a| Some((a.ty.clone(), (*mailboxes.get(&a.ty)?, a.framework))))
+                .collect(),
             ..Flow::default()
         };
         // Handles never cross crates (calls into other crates are not followed), so only
@@ -244,6 +261,7 @@ impl Flow {
             && flow.sem_of_call.is_empty()
             && declared.vals.is_empty()
             && spawn_files.is_empty()
+            && flow.mailboxes.is_empty()
         {
             return flow;
         }
@@ -254,7 +272,12 @@ impl Flow {
                 DeclSite::Param(b, _) => b.file,
                 DeclSite::Let(f, _) | DeclSite::Field(f, _) => *f,
             })
-            .chain(spawn_files);
+            .chain(spawn_files)
+            .chain(
+                actor_types
+                    .iter()
+                    .flat_map(|a| a.handlers.iter().map(|h| h.file)),
+            );
         flow.active = flow
             .chan_of_call
             .keys()
@@ -690,6 +713,26 @@ impl Flow {
         }
     }
 
+    /// The mailbox of the actor a call starts (`Ponger::spawn(..)`, a framework starter
+    /// called on a known actor type).
+    fn started_actor(
+        &self,
+        ix: &Index<'_>,
+        file: FileId,
+        callee: &crate::facts::PathRef,
+    ) -> Option<ChanIdx> {
+        let n = callee.segments.len();
+        if n < 2 || self.mailboxes.is_empty() {
+            return None;
+        }
+        let (c, fw) = self
+            .mailboxes
+            .get(&ix.qualify(file, &callee.segments[n - 2]))?;
+        fw.starters
+            .contains(&callee.segments[n - 1].as_str())
+            .then_some(*c)
+    }
+
     /// The closures a call through a local runs (`make(reply)` with `make: impl FnOnce`).
     fn closures_called(&self, file: FileId, call: u32) -> Vec<BodyId> {
         let Some(var) = self.call_var.get(&(file, call)) else {
@@ -1068,8 +1111,13 @@ impl Flow {
                         out = self.instantiate(ix, file, *i, *b, self.slot(&Slot::Ret(*b)));
                     }
                     CallTarget::Ctor => {
-                        for a in &call.args {
-                            merge(&mut out, self.eval(ix, file, *a));
+                        // `Ponger::spawn(..)`: an actor started, its address.
+                        if let Some(c) = self.started_actor(ix, file, &call.callee) {
+                            out.insert(Val::Tx(c), true);
+                        } else {
+                            for a in &call.args {
+                                merge(&mut out, self.eval(ix, file, *a));
+                            }
                         }
                     }
                     CallTarget::Unknown => {
@@ -1100,6 +1148,17 @@ impl Flow {
                             FnArg::Identity => merge(&mut out, recv.clone()),
                             FnArg::Unknown => false,
                         };
+                    }
+                }
+                // `ctx.actor_ref()` in a handler: the actor's own address.
+                if !self.mailboxes.is_empty() {
+                    if let Some((c, fw)) = body
+                        .and_then(|b| ix.self_ty(b))
+                        .and_then(|t| self.mailboxes.get(&t))
+                    {
+                        if fw.self_address.contains(&mc.method.as_str()) {
+                            out.insert(Val::Tx(*c), true);
+                        }
                     }
                 }
                 match catalog::channel_method(&mc.method) {

@@ -4,6 +4,7 @@
 //! -> lints -> diagnostics. Nothing in this crate prints; the CLI renders diagnostics.
 //! No source text makes it panic: unreadable or unparsable files become diagnostics.
 
+mod actors;
 pub mod catalog;
 pub mod config;
 mod declared;

@@ -383,8 +383,46 @@ impl Model {
                 ctor_calls.push((file, i as u32));
             }
         }
-        let declared = crate::declared::Declared::find(&ix, &mut model.semaphores);
-        let flow = Flow::compute(&ix, chan_of_call, sem_of_call, declared);
+        // Actors of known frameworks: a mailbox each, after the constructors' channels.
+        let actors = crate::actors::find(&ix);
+        let mut mailboxes: HashMap<String, ChanIdx> = HashMap::new();
+        for a in &actors {
+            mailboxes.insert(a.ty.clone(), model.channels.len() as ChanIdx);
+            chan_body.push(None);
+            let (kind, capacity) = match a.framework.default_mailbox {
+                Some(n) => (
+                    ChannelKind::Bounded {
+                        cap_arg: 0,
+                        zero_panics: false,
+                    },
+                    Capacity::Known {
+                        value: n,
+                        name: None,
+                    },
+                ),
+                None => (ChannelKind::Unbounded, Capacity::Unbounded),
+            };
+            model.channels.push(Channel {
+                name: format!("{} mailbox", a.name),
+                lib: ChannelLib::Tokio,
+                kind,
+                capacity,
+                range: a.range,
+                api_path: format!("{} mailbox", a.framework.name),
+                in_macro: false,
+                via: None,
+            });
+        }
+        mailbox_capacities(&ix, &actors, &mailboxes, &mut model.channels);
+        let declared =
+            crate::declared::Declared::find(&ix, &mut model.semaphores, &actors, &mailboxes);
+        let flow = Flow::compute(
+            &ix,
+            chan_of_call,
+            sem_of_call,
+            declared,
+            (model.channels.len(), &actors, &mailboxes),
+        );
         let mut names_of: HashMap<FileId, HashMap<u32, String>> = HashMap::new();
         for inst in flow.instances.borrow().iter() {
             let names = names_of
@@ -394,13 +432,17 @@ impl Model {
             model.channels.push(ch);
             chan_body.push(ix.facts[inst.file.0 as usize].calls[inst.call as usize].body);
         }
-        let tasks = Tasks::compute(&ix, &flow);
+        let tasks = Tasks::compute(&ix, &flow, &actors);
         model.chan_creators = chan_body
             .iter()
             .map(|b| tasks.owners_of(*b).to_vec())
             .collect();
         model.carried_permits = crate::permits::carried_permits(&flow, model.channels.len());
         model.edges(&ix, &flow, &tasks);
+        // Each actor's task takes the messages of its mailbox, one at a time.
+        for (a, &t) in actors.iter().zip(&tasks.actor_tasks) {
+            self_recv(&mut model, t, mailboxes[&a.ty], a);
+        }
         model.acquires = crate::permits::acquires(&ix, &flow, &tasks);
         model.spawns = tasks.sites.clone();
         crate::permits::classify_spawns(
@@ -588,6 +630,75 @@ impl Model {
             }
         }
     }
+}
+
+/// Mailboxes chosen where an actor is started (`Pinger::spawn_with_mailbox(p,
+/// mailbox::bounded(8))`): their capacity, or unbounded.
+fn mailbox_capacities(
+    ix: &Index<'_>,
+    actors: &[crate::actors::ActorType],
+    mailboxes: &HashMap<String, ChanIdx>,
+    channels: &mut [Channel],
+) {
+    if actors.is_empty() {
+        return;
+    }
+    for (f, ff) in ix.files() {
+        let file = FileId(f as u32);
+        for call in &ff.calls {
+            let n = call.callee.segments.len();
+            if n < 2 {
+                continue;
+            }
+            let ty = ix.qualify(file, &call.callee.segments[n - 2]);
+            let Some(a) = actors.iter().find(|a| a.ty == ty) else {
+                continue;
+            };
+            if !a
+                .framework
+                .starters
+                .contains(&call.callee.segments[n - 1].as_str())
+            {
+                continue;
+            }
+            for arg in &call.args {
+                let ExprFact::Call(i) = ff.exprs[arg.0 as usize] else {
+                    continue;
+                };
+                let Some(path) = ix.call_paths[f][i as usize].as_deref() else {
+                    continue;
+                };
+                let Some((_, cap)) = a.framework.mailboxes.iter().find(|(p, _)| *p == path) else {
+                    continue;
+                };
+                let ch = &mut channels[mailboxes[&ty] as usize];
+                match cap {
+                    Some(k) => {
+                        let inner = &ff.calls[i as usize];
+                        ch.capacity = capacity_of(&ix.resolver, ff, inner.args.get(*k).copied());
+                    }
+                    None => {
+                        ch.kind = ChannelKind::Unbounded;
+                        ch.capacity = Capacity::Unbounded;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The receive of an actor's task from its own mailbox (its framework's run loop).
+fn self_recv(model: &mut Model, task: TaskIdx, mailbox: ChanIdx, a: &crate::actors::ActorType) {
+    model.recvs.push(RecvEdge {
+        chan: mailbox,
+        task,
+        range: a.range,
+        prioritized: false,
+        select: None,
+        certain: true,
+        in_loop: true,
+        body: a.handlers.first().copied(),
+    });
 }
 
 /// Call sites of each local function and method: (range of the call, body it is in).

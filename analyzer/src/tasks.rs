@@ -95,6 +95,8 @@ pub struct Tasks {
     pub merged: HashSet<BodyId>,
     /// Bodies that run once per iteration of some loop, at any depth of calls.
     per_iteration: HashSet<BodyId>,
+    /// The task of each actor type, in the order of `actors::find`.
+    pub actor_tasks: Vec<TaskIdx>,
     /// For bodies reached through a method call that dispatches to several impls: those
     /// impls (see [`crate::model::Model::handler_of`]).
     pub handler_of: std::collections::HashMap<BodyId, Vec<BodyId>>,
@@ -154,7 +156,7 @@ fn spawned_params(ix: &Index<'_>, file: FileId, arg: ExprId) -> Vec<(BodyId, usi
 
 impl Tasks {
     /// Finds spawn sites and tasks, and which bodies each task runs.
-    pub fn compute(ix: &Index<'_>, flow: &Flow) -> Tasks {
+    pub fn compute(ix: &Index<'_>, flow: &Flow, actors: &[crate::actors::ActorType]) -> Tasks {
         let wrappers = find_wrappers(ix, flow);
         let sites = spawn_sites(ix, flow, &wrappers);
         let mut out = Tasks::default();
@@ -173,6 +175,9 @@ impl Tasks {
             .filter(|(b, _)| !roots.contains(b))
             .collect();
         roots.extend(branches.iter().map(|(b, _)| *b));
+        for a in actors {
+            roots.extend(&a.handlers);
+        }
         let (edges, polymorphic) = body_edges(ix, flow, relocated);
         let mut seeds = called_in_loop(ix, flow);
         for (f, ff) in ix.files() {
@@ -234,6 +239,21 @@ impl Tasks {
                 callback: false,
             });
         }
+        // An actor of a known framework: one task runs all its handlers.
+        let mut actor_roots: Vec<(TaskIdx, BodyId)> = Vec::new();
+        for a in actors {
+            let t = out.tasks.len() as TaskIdx;
+            out.actor_tasks.push(t);
+            out.tasks.push(Task {
+                name: format!("{} (actor)", a.name),
+                root: a.handlers[0],
+                spawn: None,
+                replicated: false,
+                thread: false,
+                callback: false,
+            });
+            actor_roots.extend(a.handlers.iter().skip(1).map(|h| (t, *h)));
+        }
         for &root in &callbacks {
             let name = match ix.enclosing_fn(root) {
                 Some(f) => format!("{}::{{callback}}", ix.body_name(f)),
@@ -255,6 +275,12 @@ impl Tasks {
             for b in reach(root, &edges, &roots) {
                 reached.insert(b);
                 out.owners.entry(b).or_default().push(t as TaskIdx);
+            }
+        }
+        for &(t, root) in &actor_roots {
+            for b in reach(root, &edges, &roots) {
+                reached.insert(b);
+                out.owners.entry(b).or_default().push(t);
             }
         }
         // Impls reached through one dispatch with several targets: each an actor of its own.

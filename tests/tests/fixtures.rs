@@ -6,6 +6,7 @@ use bpcheck_tests::{check_fixture, dir_name, expected_findings, fixture_dir, fix
 
 /// Fixtures the suite relies on; a missing one is an error, not a silent skip.
 const REQUIRED: &[&str] = &[
+    "actor_kameo_ping_pong",
     "allow_comment",
     "bad_input",
     "bad_root",

@@ -28,6 +28,7 @@ pub struct ActorType {
 /// Finds the actor types of the covered files, in a stable order.
 pub fn find(ix: &Index<'_>) -> Vec<ActorType> {
     let mut by_type: BTreeMap<String, ActorType> = BTreeMap::new();
+    home_grown(ix, &mut by_type);
     for (f, ff) in ix.files() {
         let file = FileId(f as u32);
         for (i, b) in ff.bodies.iter().enumerate() {
@@ -65,4 +66,91 @@ pub fn find(ix: &Index<'_>) -> Vec<ActorType> {
         }
     }
     by_type.into_values().collect()
+}
+
+/// Local structs that hold a channel's sender in a declared field: a home-grown address
+/// (`struct Addr<A> { tx: mpsc::Sender<..> }`), by crate-qualified name.
+pub fn address_structs(ix: &Index<'_>) -> std::collections::HashSet<String> {
+    let mut out = std::collections::HashSet::new();
+    for (f, ff) in ix.files() {
+        let file = FileId(f as u32);
+        for d in &ff.fields {
+            if let Res::Extern(path) = ix.resolver.resolve(&d.ty) {
+                if catalog::is_sender_type(&path) {
+                    out.insert(ix.qualify(file, &d.owner));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The generic shape of a home-grown framework: a type named as the argument of a local
+/// address struct (`Addr<Worker>` in a field or parameter) whose local trait impls (`impl
+/// Handler<Job> for Worker`, `impl Actor for Worker`) are its handlers.
+fn home_grown(ix: &Index<'_>, by_type: &mut BTreeMap<String, ActorType>) {
+    let addresses = address_structs(ix);
+    if addresses.is_empty() {
+        return;
+    }
+    let mut actors = std::collections::HashSet::new();
+    for (f, ff) in ix.files() {
+        let file = FileId(f as u32);
+        let mut note = |ty: &crate::facts::PathRef, arg: &Option<String>| {
+            let (Some(last), Some(arg)) = (ty.segments.last(), arg) else {
+                return;
+            };
+            if addresses.contains(&ix.qualify(file, last)) {
+                actors.insert(ix.qualify(file, arg));
+            }
+        };
+        for d in &ff.fields {
+            note(&d.ty, &d.ty_arg);
+        }
+        for b in &ff.bodies {
+            for (ty, arg) in b.param_type_paths.iter().zip(&b.param_type_args) {
+                if let Some(ty) = ty {
+                    note(ty, arg);
+                }
+            }
+        }
+    }
+    for (f, ff) in ix.files() {
+        let file = FileId(f as u32);
+        for (i, b) in ff.bodies.iter().enumerate() {
+            let (
+                Some((trait_path, _)),
+                crate::facts::BodyKind::Fn {
+                    self_ty: Some(name),
+                    ..
+                },
+            ) = (&b.impl_trait, &b.kind)
+            else {
+                continue;
+            };
+            let ty = ix.qualify(file, name);
+            if !actors.contains(&ty) {
+                continue;
+            }
+            // The crate's own trait: its impls are the actor's handlers.
+            if !matches!(ix.resolver.resolve(trait_path), Res::Item { .. }) {
+                continue;
+            }
+            let id = BodyId {
+                file,
+                idx: i as u32,
+            };
+            by_type
+                .entry(ty.clone())
+                .or_insert_with(|| ActorType {
+                    ty,
+                    name: name.clone(),
+                    framework: &catalog::HOME_GROWN,
+                    handlers: Vec::new(),
+                    range: b.range,
+                })
+                .handlers
+                .push(id);
+        }
+    }
 }

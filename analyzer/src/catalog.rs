@@ -591,6 +591,36 @@ pub fn type_kind(path: &[String]) -> Option<TypeKind> {
     }
 }
 
+/// True when a type path (canonical) is a channel's sending half.
+pub fn is_sender_type(path: &[String]) -> bool {
+    const SENDERS: &[&str] = &[
+        "tokio::sync::mpsc::Sender",
+        "tokio::sync::mpsc::UnboundedSender",
+        "std::sync::mpsc::Sender",
+        "std::sync::mpsc::SyncSender",
+        "futures_channel::mpsc::Sender",
+        "futures_channel::mpsc::UnboundedSender",
+        "crossbeam_channel::Sender",
+        "flume::Sender",
+        "async_channel::Sender",
+        "kanal::Sender",
+        "kanal::AsyncSender",
+    ];
+    SENDERS.contains(&canonicalize(path).join("::").as_str())
+}
+
+/// A home-grown actor framework: local handler impls, a local address struct holding a
+/// sender; its mailboxes are made by the crate's own starter, capacity unknown here.
+pub static HOME_GROWN: Framework = Framework {
+    name: "home-grown",
+    handler_traits: &[],
+    address_types: &[],
+    starters: &[],
+    self_address: &[],
+    default_mailbox: Some(0),
+    mailboxes: &[],
+};
+
 /// Functions that make a `Waker` from a value: the value type's methods that waking runs.
 pub fn waker_methods(path: &str) -> &'static [&'static str] {
     match path {

@@ -38,7 +38,11 @@ impl Declared {
         actors: &[crate::actors::ActorType],
         mailboxes: &std::collections::HashMap<String, crate::flow::ChanIdx>,
     ) -> Declared {
-        let _ = actors;
+        let address_types = if actors.is_empty() {
+            std::collections::HashSet::new()
+        } else {
+            crate::actors::address_structs(ix)
+        };
         let mut out = Declared::default();
         let mut addresses = Vec::new();
         let mut add = |site: DeclSite, kind: TypeKind, name: String, range| {
@@ -73,7 +77,9 @@ impl Declared {
                         add(DeclSite::Param(body, k), kind, n.clone(), b.range);
                     }
                     let arg = b.param_type_args.get(k).cloned().flatten();
-                    if let Some(c) = address_of(ix, file, ty, arg.as_deref(), mailboxes) {
+                    if let Some(c) =
+                        address_of(ix, file, ty, arg.as_deref(), mailboxes, &address_types)
+                    {
                         addresses.push((DeclSite::Param(body, k), c));
                     }
                 }
@@ -96,7 +102,14 @@ impl Declared {
                     let name = format!("{}.{}", d.owner, d.name);
                     add(DeclSite::Field(file, i as u32), kind, name, d.range);
                 }
-                if let Some(c) = address_of(ix, file, &d.ty, d.ty_arg.as_deref(), mailboxes) {
+                if let Some(c) = address_of(
+                    ix,
+                    file,
+                    &d.ty,
+                    d.ty_arg.as_deref(),
+                    mailboxes,
+                    &address_types,
+                ) {
                     addresses.push((DeclSite::Field(file, i as u32), c));
                 }
             }
@@ -115,13 +128,18 @@ fn address_of(
     ty: &PathRef,
     arg: Option<&str>,
     mailboxes: &std::collections::HashMap<String, crate::flow::ChanIdx>,
+    addresses: &std::collections::HashSet<String>,
 ) -> Option<crate::flow::ChanIdx> {
     let arg = arg?;
-    let Res::Extern(path) = ix.resolver.resolve(ty) else {
-        return None;
-    };
-    catalog::framework_of_address(&path)?;
-    mailboxes.get(&ix.qualify(file, arg)).copied()
+    let mailbox = mailboxes.get(&ix.qualify(file, arg)).copied()?;
+    match ix.resolver.resolve(ty) {
+        Res::Extern(path) => catalog::framework_of_address(&path).map(|_| mailbox),
+        // A home-grown address: a local struct holding a sender (`Addr<Worker>`).
+        Res::Item { module, name, .. } => addresses
+            .contains(&ix.qualify(module.file, &name))
+            .then_some(mailbox),
+        _ => None,
+    }
 }
 
 /// The known library type a written type path resolves to.

@@ -7,7 +7,7 @@
 
 use crate::catalog::{self, Api, ChannelKind, ChannelLib, ChannelMethod};
 use crate::facts::{ExprFact, ExprId, FileFacts, ItemKind, PatFact};
-use crate::flow::{receivers, ChanIdx, Flow, Val};
+use crate::flow::{receivers, ChanIdx, Flow, Val, Vals};
 use crate::index::{CallTarget, Index};
 use crate::load::Loaded;
 use crate::resolve::{Res, Resolver};
@@ -390,6 +390,14 @@ impl Model {
             mailboxes.insert(a.ty.clone(), model.channels.len() as ChanIdx);
             chan_body.push(None);
             let (kind, capacity) = match a.framework.default_mailbox {
+                // Made by the crate's own starter: bounded, capacity read there.
+                Some(0) => (
+                    ChannelKind::Bounded {
+                        cap_arg: 0,
+                        zero_panics: false,
+                    },
+                    Capacity::Unknown,
+                ),
                 Some(n) => (
                     ChannelKind::Bounded {
                         cap_arg: 0,
@@ -492,6 +500,14 @@ impl Model {
                     continue;
                 };
                 let recv = flow.eval(ix, file, mc.receiver);
+                // A method of the crate's own (`Addr::send`): what its body does, at this call.
+                if ix.methods.contains_key(&mc.method)
+                    && !flow
+                        .method_targets(ix, file, mc.body, mc.receiver, &mc.method, &recv)
+                        .is_empty()
+                {
+                    continue;
+                }
                 let select = mc.select.map(|s| (file, s.select, s.branch));
                 match kind {
                     ChannelMethod::Send { may_wait, is_async } => {
@@ -501,7 +517,7 @@ impl Model {
                         }
                         let carries_permit = crate::permits::holds_permit(&parts);
                         let send_sites = if mc.in_loop {
-                            vec![(mc.body, mc.range)]
+                            vec![(mc.body, mc.range, None)]
                         } else {
                             lift_to_callers(ix, tasks, &callers, mc.body, mc.range, 0)
                         };
@@ -513,33 +529,49 @@ impl Model {
                                 _ => None,
                             })
                             .collect();
-                        for (v, certain) in &recv {
-                            let Val::Tx(c) = v else { continue };
-                            let Some(ch) = self.channels.get(*c as usize) else {
-                                continue;
+                        let self_rooted = rooted_at_self(ix, file, mc.receiver);
+                        for (site_body, site_range, site_recv) in &send_sites {
+                            // In a method sending on a field of `self` (`self.tx.send(m)`), the
+                            // channel is the one the receiver at the call holds, when known
+                            // (an actor's address: its mailbox).
+                            let at_call: Vals = match (self_rooted, site_recv) {
+                                (true, Some((rf, re))) => flow
+                                    .eval(ix, *rf, *re)
+                                    .into_iter()
+                                    .filter(|(v, _)| matches!(v, Val::Tx(_)))
+                                    .collect(),
+                                _ => Vals::new(),
                             };
-                            let waits = may_wait
-                                && (mc.awaited
-                                    || mc.select.is_some()
-                                    || !is_async
-                                    || (mc.method == "send"
-                                        && catalog::send_is_sync(ch.lib, &ch.api_path)));
-                            // A send inside a helper (`Addr::send`) is a send at each call
-                            // of it, by the caller's task.
-                            for &(body, range) in &send_sites {
-                                for &t in tasks.owners_of(body) {
-                                    self.sends.push(SendEdge {
-                                        task: t,
-                                        chan: *c,
-                                        range,
-                                        waits,
-                                        method: mc.method.clone(),
-                                        select,
-                                        certain: *certain && !tasks.uncertain(body, t),
-                                        carries_permit,
-                                        carries_txs: carries_txs.clone(),
-                                        body,
-                                    });
+                            let chans = if at_call.is_empty() { &recv } else { &at_call };
+                            for (v, certain) in chans {
+                                let Val::Tx(c) = v else { continue };
+                                let Some(ch) = self.channels.get(*c as usize) else {
+                                    continue;
+                                };
+                                let waits = may_wait
+                                    && (mc.awaited
+                                        || mc.select.is_some()
+                                        || !is_async
+                                        || (mc.method == "send"
+                                            && catalog::send_is_sync(ch.lib, &ch.api_path)));
+                                // A send inside a helper (`Addr::send`) is a send at each call
+                                // of it, by the caller's task.
+                                {
+                                    let (body, range) = (*site_body, *site_range);
+                                    for &t in tasks.owners_of(body) {
+                                        self.sends.push(SendEdge {
+                                            task: t,
+                                            chan: *c,
+                                            range,
+                                            waits,
+                                            method: mc.method.clone(),
+                                            select,
+                                            certain: *certain && !tasks.uncertain(body, t),
+                                            carries_permit,
+                                            carries_txs: carries_txs.clone(),
+                                            body,
+                                        });
+                                    }
                                 }
                             }
                         }
@@ -588,12 +620,12 @@ impl Model {
                 // from several places, the helper's one reply channel stands for several: who
                 // answers which call is not known, so those waits take part in no cycle.
                 let sites = if aw.loop_id.is_some() {
-                    vec![(aw.body, aw.range)]
+                    vec![(aw.body, aw.range, None)]
                 } else {
                     lift_to_callers(ix, tasks, &callers, aw.body, aw.range, 0)
                 };
                 let shared = sites.len() > 1;
-                for (body, range) in sites {
+                for (body, range, _) in sites {
                     for &t in tasks.owners_of(body) {
                         for &(c, certain) in &chans {
                             self.reply_waits.push(ReplyWait {
@@ -702,7 +734,15 @@ fn self_recv(model: &mut Model, task: TaskIdx, mailbox: ChanIdx, a: &crate::acto
 }
 
 /// Call sites of each local function and method: (range of the call, body it is in).
-type Callers = HashMap<crate::facts::BodyId, Vec<(FileRange, Option<crate::facts::BodyId>)>>;
+type Callers = HashMap<crate::facts::BodyId, Vec<Site>>;
+
+/// Where an operation happens for the code that uses it: the body, the range to report, and
+/// for a method call the receiver at that call (what `self` is there).
+type Site = (
+    Option<crate::facts::BodyId>,
+    FileRange,
+    Option<(FileId, ExprId)>,
+);
 
 fn callers_of(ix: &Index<'_>, flow: &Flow) -> Callers {
     let mut out: Callers = HashMap::new();
@@ -710,7 +750,7 @@ fn callers_of(ix: &Index<'_>, flow: &Flow) -> Callers {
         let file = FileId(f as u32);
         for (i, c) in ff.calls.iter().enumerate() {
             if let CallTarget::LocalFn(t) = ix.call_targets[f][i] {
-                out.entry(t).or_default().push((c.range, c.body));
+                out.entry(t).or_default().push((c.body, c.range, None));
             }
         }
         for mc in &ff.method_calls {
@@ -719,7 +759,9 @@ fn callers_of(ix: &Index<'_>, flow: &Flow) -> Callers {
             }
             let recv = flow.eval(ix, file, mc.receiver);
             for t in flow.method_targets(ix, file, mc.body, mc.receiver, &mc.method, &recv) {
-                out.entry(t).or_default().push((mc.range, mc.body));
+                out.entry(t)
+                    .or_default()
+                    .push((mc.body, mc.range, Some((file, mc.receiver))));
             }
         }
     }
@@ -737,8 +779,13 @@ fn lift_to_callers(
     body: Option<crate::facts::BodyId>,
     range: FileRange,
     depth: u32,
-) -> Vec<(Option<crate::facts::BodyId>, FileRange)> {
-    let stay = vec![(body, range)];
+) -> Vec<Site> {
+    lift_from(ix, tasks, callers, (body, range, None), depth)
+}
+
+fn lift_from(ix: &Index<'_>, tasks: &Tasks, callers: &Callers, at: Site, depth: u32) -> Vec<Site> {
+    let (body, _, _) = at;
+    let stay = vec![at];
     let Some(b) = body else { return stay };
     if depth > 3 {
         return stay;
@@ -761,10 +808,33 @@ fn lift_to_callers(
     match callers.get(&cur) {
         Some(sites) if !sites.is_empty() => sites
             .iter()
-            .flat_map(|(r, cb)| lift_to_callers(ix, tasks, callers, *cb, *r, depth + 1))
+            .flat_map(|site| {
+                // `self` keeps meaning the receiver of the first call up.
+                let recv = at.2.or(site.2);
+                lift_from(ix, tasks, callers, (site.0, site.1, recv), depth + 1)
+            })
             .collect(),
         _ => stay,
     }
+}
+
+/// True when an expression is `self` or a field path from it (`self.tx`, `self.inner.tx`).
+fn rooted_at_self(ix: &Index<'_>, file: FileId, mut e: ExprId) -> bool {
+    for _ in 0..6 {
+        match ix.expr(file, e) {
+            ExprFact::Path(p) => return p.segments == ["self"],
+            ExprFact::Field { base, .. } => e = *base,
+            ExprFact::MethodCall(i) => {
+                let mc = &ix.facts[file.0 as usize].method_calls[*i as usize];
+                if catalog::channel_method(&mc.method) != Some(ChannelMethod::Same) {
+                    return false;
+                }
+                e = mc.receiver;
+            }
+            _ => return false,
+        }
+    }
+    false
 }
 
 /// (select, branch) pairs whose future receives from a channel.

@@ -7,6 +7,8 @@ use bpcheck_tests::{check_fixture, dir_name, expected_findings, fixture_dir, fix
 /// Fixtures the suite relies on; a missing one is an error, not a silent skip.
 const REQUIRED: &[&str] = &[
     "actor_kameo_ping_pong",
+    "actor_worker_pool_dispatcher",
+    "actor_worker_pool_try_send",
     "allow_comment",
     "bad_input",
     "bad_root",

@@ -1118,6 +1118,16 @@ impl Flow {
                             for a in &call.args {
                                 merge(&mut out, self.eval(ix, file, *a));
                             }
+                            // `Cart::default()` (a derived constructor), `Msg::Variant(x)`: a
+                            // value of that local type.
+                            let n = call.callee.segments.len();
+                            if n >= 2 {
+                                let ty =
+                                    self.struct_ty(ix, file, &call.callee.segments[n - 2], body);
+                                if ix.local_types.contains(&ty) {
+                                    out.insert(Val::Struct(ty), true);
+                                }
+                            }
                         }
                     }
                     CallTarget::Unknown => {

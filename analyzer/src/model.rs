@@ -128,7 +128,8 @@ pub struct ReplyWait {
     /// The body the await is written in.
     pub body: Option<crate::facts::BodyId>,
     /// Written in a helper called from several places: its reply channel stands for the
-    /// replies to every call, so who answers this one is not known.
+    /// replies to every call, so who answers this call is read from the request the same
+    /// call sends.
     pub shared: bool,
 }
 
@@ -617,8 +618,8 @@ impl Model {
                     continue;
                 }
                 // A wait inside a helper (`Addr::ask`) is a wait at each call of it. Called
-                // from several places, the helper's one reply channel stands for several: who
-                // answers which call is not known, so those waits take part in no cycle.
+                // from several places, the helper's one reply channel stands for several:
+                // who answers a call is read from the request that call sends.
                 let sites = if aw.loop_id.is_some() {
                     vec![(aw.body, aw.range, None)]
                 } else {
@@ -809,8 +810,12 @@ fn lift_from(ix: &Index<'_>, tasks: &Tasks, callers: &Callers, at: Site, depth: 
         Some(sites) if !sites.is_empty() => sites
             .iter()
             .flat_map(|site| {
-                // `self` keeps meaning the receiver of the first call up.
-                let recv = at.2.or(site.2);
+                // `self` of the helper is the receiver at its call: a receiver that is the
+                // helper's own `self` (a helper calling another on `self`) is replaced by it.
+                let recv = match at.2 {
+                    Some((f, e)) if !rooted_at_self(ix, f, e) => at.2,
+                    _ => site.2.or(at.2),
+                };
                 lift_from(ix, tasks, callers, (site.0, site.1, recv), depth + 1)
             })
             .collect(),

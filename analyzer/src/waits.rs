@@ -79,17 +79,24 @@ pub fn ask_cycles(model: &Model) -> Vec<AskCycle> {
     }
     let mut replies = Vec::new();
     for (i, w) in model.reply_waits.iter().enumerate() {
-        // A reply awaited beside another branch (a timer) can still give up; a reply on a
-        // channel shared by several calls of a helper has no known replier.
-        if w.in_select || w.shared {
+        // A reply awaited beside another branch (a timer) can still give up.
+        if w.in_select {
             continue;
         }
         // Who can answer: the tasks that receive a request this task sent carrying the
-        // reply's sender, among those that send on the reply channel.
+        // reply's sender, or, for a wait in a helper (`Addr::ask`), the request the same call
+        // sends; among those that send on the reply channel.
         let answerers: HashSet<TaskIdx> = model
             .sends
             .iter()
-            .filter(|s| s.task == w.task && s.carries_txs.contains(&w.chan))
+            .filter(|s| {
+                s.task == w.task
+                    && if w.shared {
+                        s.range == w.range
+                    } else {
+                        s.carries_txs.contains(&w.chan)
+                    }
+            })
             .flat_map(|s| receivers.get(&s.chan).into_iter().flatten().map(|n| n.0))
             .collect();
         for from in nodes(w.task, w.body) {

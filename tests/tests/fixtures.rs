@@ -10,6 +10,8 @@ const REQUIRED: &[&str] = &[
     "actor_worker_pool_dispatcher",
     "actor_worker_pool_try_send",
     "allow_comment",
+    "ask_cycle_actors",
+    "ask_tell_actors",
     "bad_input",
     "bad_root",
     "bounded_producer",

@@ -1,8 +1,11 @@
-//! Actors of known frameworks (the table in [`crate::catalog::FRAMEWORKS`]): a type with
-//! handler impls (`impl Message<Ping> for Ponger`) is an actor. Each gets a mailbox (a
-//! channel node of the framework's default capacity) and a task that receives from it and
-//! runs every handler; an address (`ActorRef<Ponger>`, `Ponger::spawn(..)`, the handler
-//! context's own address) is a sender into that mailbox.
+//! Actors. Of known frameworks (the table in [`crate::catalog::FRAMEWORKS`]): a type with
+//! handler impls (`impl Message<Ping> for Ponger`). Of home-grown ones, the generic shape: a
+//! type named as the argument of a local struct that holds a channel sender (`Addr<Worker>`
+//! in a field or parameter), whose impls of the crate's own traits are its handlers. Each
+//! actor gets a mailbox (a channel node: the framework's default capacity, or bounded with a
+//! capacity unknown here for a home-grown starter) and a task that receives from it and runs
+//! every handler; an address (`ActorRef<Ponger>`, `Addr<Worker>`, `Ponger::spawn(..)`, the
+//! handler context's own address) is a sender into that mailbox.
 
 use crate::catalog::{self, Framework};
 use crate::facts::BodyId;

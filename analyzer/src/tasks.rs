@@ -502,12 +502,23 @@ fn spawned_by_method(
     file: FileId,
     mc: &crate::facts::MethodCallFact,
 ) -> Option<(ExprId, bool)> {
-    let spawn_named = catalog::is_spawn_method(&mc.method);
-    if !spawn_named && !ix.methods.contains_key(&mc.method) {
+    if !catalog::is_spawn_method(&mc.method) && !ix.methods.contains_key(&mc.method) {
         return None;
     }
     let recv = flow.eval(ix, file, mc.receiver);
     let targets = flow.method_targets(ix, file, mc.body, mc.receiver, &mc.method, &recv);
+    spawned_by_method_to(ix, wrappers, file, mc, &targets)
+}
+
+/// [`spawned_by_method`] with the method's local targets already known.
+fn spawned_by_method_to(
+    ix: &Index<'_>,
+    wrappers: &Wrappers,
+    file: FileId,
+    mc: &crate::facts::MethodCallFact,
+    targets: &[BodyId],
+) -> Option<(ExprId, bool)> {
+    let spawn_named = catalog::is_spawn_method(&mc.method);
     if targets.is_empty() {
         return spawn_named
             .then(|| mc.args.first().map(|a| (*a, mc.method == "spawn_blocking")))
@@ -529,25 +540,43 @@ fn spawned_by_method(
 }
 
 fn find_wrappers(ix: &Index<'_>, flow: &Flow) -> Wrappers {
+    // Method calls that may spawn, with their local targets, found once.
+    let mut methods: Vec<(FileId, &crate::facts::MethodCallFact, Vec<BodyId>)> = Vec::new();
+    for (f, ff) in ix.files() {
+        let file = FileId(f as u32);
+        for mc in &ff.method_calls {
+            if !catalog::is_spawn_method(&mc.method) && !ix.methods.contains_key(&mc.method) {
+                continue;
+            }
+            let recv = flow.eval(ix, file, mc.receiver);
+            let targets = flow.method_targets(ix, file, mc.body, mc.receiver, &mc.method, &recv);
+            methods.push((file, mc, targets));
+        }
+    }
+    // The parameters each spawned argument runs, found once per argument.
+    let mut params: HashMap<(FileId, ExprId), Vec<(BodyId, usize)>> = HashMap::default();
     let mut w: Wrappers = HashMap::default();
     for _ in 0..8 {
         let before = w.len();
+        let mut found: Vec<(FileId, ExprId, bool)> = Vec::new();
         for (f, ff) in ix.files() {
-            let file = FileId(f as u32);
             for i in 0..ff.calls.len() {
-                let spawned = spawned_by_call(ix, &w, f, i);
-                if let Some((arg, thread)) = spawned {
-                    for key in spawned_params(ix, file, arg) {
-                        w.entry(key).or_insert(thread);
-                    }
+                if let Some((arg, thread)) = spawned_by_call(ix, &w, f, i) {
+                    found.push((FileId(f as u32), arg, thread));
                 }
             }
-            for mc in &ff.method_calls {
-                if let Some((arg, thread)) = spawned_by_method(ix, flow, &w, file, mc) {
-                    for key in spawned_params(ix, file, arg) {
-                        w.entry(key).or_insert(thread);
-                    }
-                }
+        }
+        for (file, mc, targets) in &methods {
+            if let Some((arg, thread)) = spawned_by_method_to(ix, &w, *file, mc, targets) {
+                found.push((*file, arg, thread));
+            }
+        }
+        for (file, arg, thread) in found {
+            let keys = params
+                .entry((file, arg))
+                .or_insert_with(|| spawned_params(ix, file, arg));
+            for key in keys.iter() {
+                w.entry(*key).or_insert(thread);
             }
         }
         if w.len() == before {

@@ -713,6 +713,12 @@ impl Flow {
         }
     }
 
+    /// The index of the first channel made per call (the channels below it exist before the
+    /// flow: constructors' and actors' mailboxes).
+    pub fn instance_base(&self) -> usize {
+        self.ctor_body.len()
+    }
+
     /// The mailbox of the actor a call starts (`Ponger::spawn(..)`, a framework starter
     /// called on a known actor type).
     fn started_actor(

@@ -42,7 +42,7 @@ pub fn cannot_grow(
     }
     let holds = |vals: &Vals, c: ChanIdx| vals.keys().any(|v| holds_tx(v, c, 0));
     // Channels made per call of a helper: the call that made each.
-    let base = ctor_calls.len() as ChanIdx;
+    let base = flow.instance_base() as ChanIdx;
     let instance_calls: std::collections::HashMap<ChanIdx, (FileId, u32)> = flow
         .instances
         .borrow()

@@ -23,6 +23,7 @@ mod permits;
 mod placement;
 mod resolve;
 pub mod source;
+mod spawn_bounds;
 mod spawns;
 mod summaries;
 mod suppress;

@@ -456,7 +456,7 @@ impl Model {
         }
         model.acquires = crate::permits::acquires(&ix, &flow, &tasks);
         model.spawns = tasks.sites.clone();
-        crate::permits::classify_spawns(
+        crate::spawn_bounds::classify_spawns(
             &ix,
             &flow,
             &mut model.spawns,

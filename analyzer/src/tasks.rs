@@ -54,7 +54,7 @@ pub struct SpawnSite {
     /// The tasks it starts (indices into [`Tasks::tasks`]).
     pub tasks: Vec<TaskIdx>,
     /// Runs once per item of incoming work: in a loop that receives, accepts or iterates
-    /// a stream or receiver. Set by `permits::classify_spawns`.
+    /// a stream or receiver. Set by `spawn_bounds::classify_spawns`.
     pub per_item: bool,
     /// The items come from outside the program (a socket, a channel, a file, a parameter of
     /// a public function); otherwise a per-item finding is only possible.

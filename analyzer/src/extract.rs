@@ -821,8 +821,18 @@ fn pat_fact(p: &syn::Pat) -> PatFact {
     match p {
         syn::Pat::Ident(i) => PatFact::Bind(i.ident.to_string()),
         syn::Pat::Tuple(t) => PatFact::Tuple(t.elems.iter().map(pat_fact).collect()),
-        syn::Pat::TupleStruct(t) if t.elems.len() == 1 => {
-            PatFact::Wrapped(Box::new(pat_fact(&t.elems[0])))
+        syn::Pat::TupleStruct(t) => {
+            let name = t
+                .path
+                .segments
+                .last()
+                .map(|s| s.ident.to_string())
+                .unwrap_or_default();
+            if t.elems.len() == 1 && matches!(name.as_str(), "Some" | "Ok" | "Err") {
+                PatFact::Wrapped(Box::new(pat_fact(&t.elems[0])))
+            } else {
+                PatFact::Variant(name, t.elems.iter().map(pat_fact).collect())
+            }
         }
         syn::Pat::Struct(s) => PatFact::Struct(
             s.fields

@@ -192,8 +192,12 @@ pub enum PatFact {
     Tuple(Vec<PatFact>),
     /// `S { a, b: x }` (field name, pattern).
     Struct(Vec<(String, PatFact)>),
-    /// A one-field tuple-struct or variant pattern (`Some(x)`, `Ok(x)`): the inner value.
+    /// `Some(x)`, `Ok(x)`, `Err(x)`: the inner value.
     Wrapped(Box<PatFact>),
+    /// A tuple-struct or enum-variant pattern (`State::Idle(iter)`): the variant's name (the
+    /// path's last segment) and its fields in order. It binds only values built by that
+    /// variant, or values of unknown shape.
+    Variant(String, Vec<PatFact>),
     /// `_`, literals, anything that binds no handle.
     Ignore,
 }

@@ -34,6 +34,9 @@ pub enum Val {
     Permit(u32),
     /// A closure: calling a local that holds it runs its body.
     Fn(BodyId),
+    /// A value built by a tuple struct or enum variant (`State::Idle(iter)`): the variant's
+    /// name and its fields.
+    Variant(String, Vec<Vals>),
 }
 
 /// A set of values, each with whether it reached here only through certain steps.
@@ -168,7 +171,7 @@ fn uncertain(vals: Vals) -> Vals {
 
 fn depth(v: &Val) -> usize {
     match v {
-        Val::Tuple(items) => {
+        Val::Tuple(items) | Val::Variant(_, items) => {
             1 + items
                 .iter()
                 .flat_map(|i| i.keys())
@@ -191,6 +194,17 @@ fn rename(v: Val, map: &FxHashMap<ChanIdx, ChanIdx>, depth: usize) -> Val {
             other: other.into_iter().map(r).collect(),
         },
         Val::Tuple(items) if depth < MAX_TUPLE_DEPTH => Val::Tuple(
+            items
+                .into_iter()
+                .map(|i| {
+                    i.into_iter()
+                        .map(|(v, c)| (rename(v, map, depth + 1), c))
+                        .collect()
+                })
+                .collect(),
+        ),
+        Val::Variant(name, items) if depth < MAX_TUPLE_DEPTH => Val::Variant(
+            name,
             items
                 .into_iter()
                 .map(|i| {
@@ -767,16 +781,25 @@ impl Flow {
         let mut fresh: Vec<ChanIdx> = Vec::new();
         for v in vals.keys() {
             if let Val::Tuple(items) = v {
+                // Each end directly, or wrapped in a newtype (`Cancel(tx)`, `Canceled(rx)`).
                 let ends = |tx: bool| -> Vec<ChanIdx> {
-                    items
-                        .iter()
-                        .flat_map(|i| i.keys())
-                        .filter_map(|v| match v {
-                            Val::Tx(c) if tx => Some(*c),
-                            Val::Rx(c) if !tx => Some(*c),
-                            _ => None,
-                        })
-                        .collect()
+                    let mut out = Vec::new();
+                    for v in items.iter().flat_map(|i| i.keys()) {
+                        let inner: Vec<&Val> = match v {
+                            Val::Variant(_, fields) => {
+                                fields.iter().flat_map(|f| f.keys()).collect()
+                            }
+                            other => vec![other],
+                        };
+                        for v in inner {
+                            match v {
+                                Val::Tx(c) if tx => out.push(*c),
+                                Val::Rx(c) if !tx => out.push(*c),
+                                _ => {}
+                            }
+                        }
+                    }
+                    out
                 };
                 let rx = ends(false);
                 fresh.extend(ends(true).into_iter().filter(|c| rx.contains(c)));
@@ -943,6 +966,28 @@ impl Flow {
                 self.store(Slot::Var(var), v)
             }
             PatFact::Wrapped(p) => self.bind(p, v, Some(body)),
+            PatFact::Variant(name, ps) => {
+                let mut changed = false;
+                for (val, c) in v {
+                    match val {
+                        Val::Variant(n, items) if n == *name => {
+                            for (p, item) in ps.iter().zip(items) {
+                                changed |= self.bind(p, item, Some(body));
+                            }
+                        }
+                        // Another variant's fields are not this one's.
+                        Val::Variant(..) => {}
+                        // Of unknown shape: any field may hold it.
+                        other => {
+                            for p in ps {
+                                changed |=
+                                    self.bind(p, Vals::from([(other.clone(), c)]), Some(body));
+                            }
+                        }
+                    }
+                }
+                changed
+            }
             PatFact::Tuple(ps) => {
                 let mut changed = false;
                 for (val, _) in v {
@@ -1121,8 +1166,15 @@ impl Flow {
                         if let Some(c) = self.started_actor(ix, file, &call.callee) {
                             out.insert(Val::Tx(c), true);
                         } else {
-                            for a in &call.args {
-                                merge(&mut out, self.eval(ix, file, *a));
+                            // `State::Idle(iter)`: a value of that variant, with its fields.
+                            let items: Vec<Vals> =
+                                call.args.iter().map(|a| self.eval(ix, file, *a)).collect();
+                            if items.iter().any(|i| !i.is_empty()) {
+                                let name = call.callee.segments.last().cloned().unwrap_or_default();
+                                let v = Val::Variant(name, items);
+                                if depth(&v) <= MAX_TUPLE_DEPTH {
+                                    out.insert(v, true);
+                                }
                             }
                             // `Cart::default()` (a derived constructor), `Msg::Variant(x)`: a
                             // value of that local type.
@@ -1223,7 +1275,9 @@ impl Flow {
                 let types = self.base_types(ix, file, *base);
                 if types.is_empty() {
                     for (v, c) in self.eval(ix, file, *base) {
-                        if let (Val::Tuple(items), Ok(i)) = (v, name.parse::<usize>()) {
+                        if let (Val::Tuple(items) | Val::Variant(_, items), Ok(i)) =
+                            (v, name.parse::<usize>())
+                        {
                             if let Some(item) = items.get(i) {
                                 merge(
                                     &mut out,

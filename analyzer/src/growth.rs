@@ -172,7 +172,7 @@ fn runs_once_per_task(ix: &Index<'_>, tasks: &Tasks, mut body: crate::facts::Bod
 fn holds_tx(v: &Val, c: ChanIdx, depth: usize) -> bool {
     match v {
         Val::Tx(x) => *x == c,
-        Val::Tuple(items) if depth < 3 => items
+        Val::Tuple(items) | Val::Variant(_, items) if depth < 3 => items
             .iter()
             .any(|i| i.keys().any(|v| holds_tx(v, c, depth + 1))),
         _ => false,

@@ -325,6 +325,7 @@ pub fn pat_names(p: &PatFact, out: &mut HashSet<String>) {
         PatFact::Tuple(ps) => ps.iter().for_each(|p| pat_names(p, out)),
         PatFact::Struct(fs) => fs.iter().for_each(|(_, p)| pat_names(p, out)),
         PatFact::Wrapped(p) => pat_names(p, out),
+        PatFact::Variant(_, ps) => ps.iter().for_each(|p| pat_names(p, out)),
         PatFact::Ignore => {}
     }
 }

@@ -525,13 +525,8 @@ impl Model {
                             lift_to_callers(ix, tasks, &callers, mc.body, mc.range, 0)
                         };
                         // Reply senders carried by this message (a request).
-                        let carries_txs: Vec<ChanIdx> = parts
-                            .keys()
-                            .filter_map(|v| match v {
-                                Val::Tx(c) => Some(*c),
-                                _ => None,
-                            })
-                            .collect();
+                        let mut carries_txs: Vec<ChanIdx> = Vec::new();
+                        senders_in(&parts, 0, &mut carries_txs);
                         let self_rooted = rooted_at_self(ix, file, mc.receiver);
                         for (site_body, site_range, site_recv) in &send_sites {
                             // In a method sending on a field of `self` (`self.tx.send(m)`), the
@@ -663,6 +658,19 @@ impl Model {
                     }
                 }
             }
+        }
+    }
+}
+
+/// The senders among values, also inside tuples and variants.
+fn senders_in(vals: &Vals, depth: usize, out: &mut Vec<ChanIdx>) {
+    for v in vals.keys() {
+        match v {
+            Val::Tx(c) => out.push(*c),
+            Val::Tuple(items) | Val::Variant(_, items) if depth < 3 => {
+                items.iter().for_each(|i| senders_in(i, depth + 1, out))
+            }
+            _ => {}
         }
     }
 }

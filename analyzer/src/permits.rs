@@ -129,7 +129,9 @@ impl<'f> Carriers<'f> {
         for v in vals.keys() {
             match v {
                 Val::Permit(s) => out.push(*s),
-                Val::Tuple(items) => items.iter().for_each(|i| self.sems_in(i, depth + 1, out)),
+                Val::Tuple(items) | Val::Variant(_, items) => {
+                    items.iter().for_each(|i| self.sems_in(i, depth + 1, out))
+                }
                 Val::Struct(ty) => self
                     .fields
                     .get(ty.as_str())
@@ -197,7 +199,7 @@ pub fn message_parts(
 pub fn holds_permit(vals: &crate::flow::Vals) -> bool {
     vals.keys().any(|v| match v {
         Val::Permit(_) => true,
-        Val::Tuple(items) => items.iter().any(holds_permit),
+        Val::Tuple(items) | Val::Variant(_, items) => items.iter().any(holds_permit),
         _ => false,
     })
 }

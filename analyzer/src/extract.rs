@@ -1108,6 +1108,33 @@ fn expr_attrs(e: &syn::Expr) -> &[syn::Attribute] {
     }
 }
 
+/// `#[cfg_attr(unix, path = "sys/unix.rs")]`: the paths a module takes on some platform.
+fn cfg_paths(attrs: &[syn::Attribute]) -> Vec<String> {
+    let mut out = Vec::new();
+    for a in attrs.iter().filter(|a| a.path().is_ident("cfg_attr")) {
+        let Ok(metas) = a.parse_args_with(
+            syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated,
+        ) else {
+            continue;
+        };
+        for m in metas.iter().skip(1) {
+            if let syn::Meta::NameValue(nv) = m {
+                if let (
+                    true,
+                    syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(s),
+                        ..
+                    }),
+                ) = (nv.path.is_ident("path"), &nv.value)
+                {
+                    out.push(s.value());
+                }
+            }
+        }
+    }
+    out
+}
+
 fn path_attr(attrs: &[syn::Attribute]) -> Option<String> {
     attrs.iter().find_map(|a| match &a.meta {
         syn::Meta::NameValue(nv) if nv.path.is_ident("path") => match &nv.value {
@@ -1348,8 +1375,10 @@ impl Extractor {
         };
         self.facts.mod_decls.push(ModDecl {
             scope: self.scope,
-            name: m.ident.to_string(),
+            // `mod r#async;` lives in `async.rs`.
+            name: syn::ext::IdentExt::unraw(&m.ident).to_string(),
             path_attr: path_attr(&m.attrs),
+            cfg_paths: cfg_paths(&m.attrs),
             inline_dirs: self.inline_dirs.clone(),
             range,
             test_only,

@@ -92,6 +92,8 @@ pub struct ModDecl {
     pub name: String,
     /// `#[path = "..."]`, if any.
     pub path_attr: Option<String>,
+    /// `#[cfg_attr(.., path = "...")]` paths, tried before the default ones.
+    pub cfg_paths: Vec<String>,
     /// Inline modules between the file's root and this declaration (for the directory).
     pub inline_dirs: Vec<String>,
     pub range: FileRange,

@@ -350,11 +350,22 @@ fn candidates(parent: &Path, parent_owner: bool, decl: &ModDecl) -> Vec<(PathBuf
         };
         return vec![(base.join(p), true)];
     }
+    // A path set for some platforms (`cfg_attr(unix, path = "sys/unix.rs")`): the first that
+    // exists stands for the module.
+    let attr_base = if decl.inline_dirs.is_empty() {
+        dir.to_path_buf()
+    } else {
+        module_dir(parent, parent_owner, &decl.inline_dirs)
+    };
+    let mut out: Vec<(PathBuf, bool)> = decl
+        .cfg_paths
+        .iter()
+        .map(|p| (attr_base.join(p), true))
+        .collect();
     let base = module_dir(parent, parent_owner, &decl.inline_dirs);
-    vec![
-        (base.join(format!("{}.rs", decl.name)), false),
-        (base.join(&decl.name).join("mod.rs"), true),
-    ]
+    out.push((base.join(format!("{}.rs", decl.name)), false));
+    out.push((base.join(&decl.name).join("mod.rs"), true));
+    out
 }
 
 /// The directory where children of the module at `inline_dirs` inside `file` live.

@@ -1,4 +1,6 @@
 //! Helpers: write a small crate to a fresh temp dir and analyze it.
+//! Each test file uses only some of these helpers.
+#![allow(dead_code)]
 
 use bpcheck_analyzer::{analyze, Analysis, Config, CrateInput};
 use std::path::PathBuf;

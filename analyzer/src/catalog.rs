@@ -116,6 +116,8 @@ pub struct Framework {
     /// Mailbox constructors passed to a starter (canonical path, the capacity's argument;
     /// `None` for an unbounded mailbox).
     pub mailboxes: &'static [(&'static str, Option<usize>)],
+    /// Methods of an address that post a message and, awaited, wait for the handler's reply.
+    pub asks: &'static [&'static str],
 }
 
 /// Known actor frameworks. Sending on an address uses the channel methods (`tell`, `send`,
@@ -137,6 +139,7 @@ pub static FRAMEWORKS: &[Framework] = &[
             ("kameo::mailbox::bounded", Some(0)),
             ("kameo::mailbox::unbounded", None),
         ],
+        asks: &["ask"],
     },
     Framework {
         name: "actix",
@@ -146,6 +149,7 @@ pub static FRAMEWORKS: &[Framework] = &[
         self_address: &["address"],
         default_mailbox: Some(16),
         mailboxes: &[],
+        asks: &["send"],
     },
 ];
 
@@ -619,6 +623,7 @@ pub static HOME_GROWN: Framework = Framework {
     self_address: &[],
     default_mailbox: Some(0),
     mailboxes: &[],
+    asks: &[],
 };
 
 /// Functions that make a `Waker` from a value: the value type's methods that waking runs.

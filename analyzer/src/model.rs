@@ -133,6 +133,9 @@ pub struct ReplyWait {
     /// replies to every call, so who answers this call is read from the request the same
     /// call sends.
     pub shared: bool,
+    /// A framework's ask (`actor_ref.ask(msg).await`): `chan` is the mailbox the request
+    /// goes to, and whoever takes from it answers.
+    pub ask: bool,
 }
 
 /// A semaphore creation.
@@ -449,7 +452,12 @@ impl Model {
             .map(|b| tasks.owners_of(*b).to_vec())
             .collect();
         model.carried_permits = crate::permits::carried_permits(&flow, model.channels.len());
-        model.edges(&ix, &flow, &tasks);
+        let asks: Asks = actors
+            .iter()
+            .filter(|a| !a.framework.asks.is_empty())
+            .map(|a| (mailboxes[&a.ty], a.framework.asks))
+            .collect();
+        model.edges(&ix, &flow, &tasks, &asks);
         // Each actor's task takes the messages of its mailbox, one at a time.
         for (a, &t) in actors.iter().zip(&tasks.actor_tasks) {
             self_recv(&mut model, t, mailboxes[&a.ty], a);
@@ -480,8 +488,8 @@ impl Model {
         model
     }
 
-    fn edges(&mut self, ix: &Index<'_>, flow: &Flow, tasks: &Tasks) {
-        self.edges_unchecked(ix, flow, tasks);
+    fn edges(&mut self, ix: &Index<'_>, flow: &Flow, tasks: &Tasks, asks: &Asks) {
+        self.edges_unchecked(ix, flow, tasks, asks);
         // A channel made per call after the fixed point stopped early has no node.
         let n = self.channels.len() as ChanIdx;
         self.sends.retain(|s| s.chan < n);
@@ -489,7 +497,7 @@ impl Model {
         self.reply_waits.retain(|w| w.chan < n);
     }
 
-    fn edges_unchecked(&mut self, ix: &Index<'_>, flow: &Flow, tasks: &Tasks) {
+    fn edges_unchecked(&mut self, ix: &Index<'_>, flow: &Flow, tasks: &Tasks, asks: &Asks) {
         let callers = callers_of(ix, flow);
         for (f, ff) in ix.files() {
             let file = FileId(f as u32);
@@ -569,6 +577,23 @@ impl Model {
                                             carries_txs: carries_txs.clone(),
                                             body,
                                         });
+                                        // `actor_ref.ask(msg).await`: also waits for the
+                                        // reply.
+                                        let asked = asks
+                                            .get(c)
+                                            .is_some_and(|m| m.contains(&mc.method.as_str()));
+                                        if asked && mc.awaited {
+                                            self.reply_waits.push(ReplyWait {
+                                                task: t,
+                                                chan: *c,
+                                                range,
+                                                in_select: select.is_some(),
+                                                certain: *certain && !tasks.uncertain(body, t),
+                                                body,
+                                                shared: false,
+                                                ask: true,
+                                            });
+                                        }
                                     }
                                 }
                             }
@@ -634,6 +659,7 @@ impl Model {
                                 certain: certain && !tasks.uncertain(body, t),
                                 body,
                                 shared,
+                                ask: false,
                             });
                         }
                     }
@@ -661,6 +687,9 @@ impl Model {
         }
     }
 }
+
+/// Actor mailboxes whose framework has ask methods: mailbox -> those methods.
+type Asks = HashMap<ChanIdx, &'static [&'static str]>;
 
 /// The senders among values, also inside tuples and variants.
 fn senders_in(vals: &Vals, depth: usize, out: &mut Vec<ChanIdx>) {

@@ -99,11 +99,20 @@ pub fn ask_cycles(model: &Model) -> Vec<AskCycle> {
             })
             .flat_map(|s| receivers.get(&s.chan).into_iter().flatten().map(|n| n.0))
             .collect();
+        // A framework's ask: whoever takes from the mailbox answers.
+        let repliers: Vec<Node> = if w.ask {
+            receivers.get(&w.chan).cloned().unwrap_or_default()
+        } else {
+            senders
+                .get(&w.chan)
+                .into_iter()
+                .flatten()
+                .filter(|to| answerers.contains(&to.0))
+                .copied()
+                .collect()
+        };
         for from in nodes(w.task, w.body) {
-            for &to in senders.get(&w.chan).into_iter().flatten() {
-                if !answerers.contains(&to.0) {
-                    continue;
-                }
+            for &to in &repliers {
                 edges.entry(from).or_default().push((Wait::Reply(i), to));
                 replies.push((from, Wait::Reply(i), to));
             }

@@ -66,3 +66,49 @@ fn a_reply_awaited_beside_a_timeout_can_give_up() {
 fn telling_instead_of_asking_is_no_cycle() {
     silent_with("drop(answer);\n        let _ = req.reply.send(1);");
 }
+
+const KAMEO_ASK: &str = r#"
+use kameo::actor::ActorRef;
+use kameo::message::{Context, Message};
+pub struct Check;
+pub struct Limit;
+pub struct Orders { pub inventory: ActorRef<Inventory> }
+pub struct Inventory { pub orders: ActorRef<Orders> }
+impl Message<Check> for Orders {
+    type Reply = u32;
+    async fn handle(&mut self, _m: Check, _ctx: &mut Context<Self, Self::Reply>) -> u32 {
+        self.inventory.ask(Limit).await.unwrap_or(0)
+    }
+}
+impl Message<Limit> for Inventory {
+    type Reply = u32;
+    async fn handle(&mut self, _m: Limit, _ctx: &mut Context<Self, Self::Reply>) -> u32 {
+        self.orders.ask(Check).await.unwrap_or(0)
+    }
+}
+"#;
+
+#[test]
+fn kameo_actors_that_ask_each_other() {
+    let a = analyze_lib(KAMEO_ASK);
+    let got: Vec<_> = findings(&a)
+        .into_iter()
+        .filter(|(_, c)| *c == "BP009")
+        .collect();
+    assert_eq!(got, vec![(11, "BP009")], "{:#?}", a.diagnostics);
+}
+
+#[test]
+fn kameo_actors_that_post_without_waiting_do_not_wait_in_a_cycle() {
+    let src = KAMEO_ASK.replace(
+        "self.orders.ask(Check).await.unwrap_or(0)",
+        "let _ = self.orders.tell(Check).try_send(); 0",
+    );
+    assert_ne!(src, KAMEO_ASK);
+    let a = analyze_lib(&src);
+    assert!(
+        findings(&a).iter().all(|(_, c)| *c != "BP009"),
+        "{:#?}",
+        a.diagnostics
+    );
+}

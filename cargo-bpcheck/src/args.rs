@@ -195,6 +195,11 @@ pub enum MessageFormat {
     Human,
     /// cargo-style JSON messages on stdout, one per line (for rust-analyzer)
     Json,
+    /// one line per finding on stderr: `file:line:col: level[CODE] message`
+    Short,
+    /// GitHub Actions workflow commands on stdout (`::warning file=..,line=..::..`), which
+    /// annotate a pull request from a plain CI step
+    Github,
 }
 
 /// When to use colors.

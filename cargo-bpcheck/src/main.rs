@@ -11,6 +11,7 @@ mod paths;
 mod render_graph;
 mod render_human;
 mod render_json;
+mod render_lines;
 mod targets;
 
 use args::{ColorWhen, GraphFormat, MessageFormat};
@@ -108,6 +109,15 @@ fn run() -> Result<ExitCode, Fatal> {
         MessageFormat::Json => {
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             let _ = render_json::write_all(&mut out, &analysis, &plan, &human);
+        }
+        MessageFormat::Short => {
+            let mut err = std::io::BufWriter::new(std::io::stderr().lock());
+            let _ = render_lines::write_short(&mut err, &analysis, &cwd);
+            let _ = writeln!(err, "{}", render_human::summary_line(&analysis));
+        }
+        MessageFormat::Github => {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let _ = render_lines::write_github(&mut out, &analysis, &cwd);
         }
     }
     Ok(if analysis.has_errors() {

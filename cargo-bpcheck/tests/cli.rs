@@ -830,3 +830,40 @@ fn help_documents_target_selection() {
         assert!(text.contains(needle), "{needle} in {text}");
     }
 }
+
+#[test]
+fn short_format_is_one_line_per_finding_on_stderr() {
+    let pkg = package("bpcli_short", UNBOUNDED);
+    let o = run(pkg.path(), &["--message-format", "short", "-D", "BP001"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stdout(&o).is_empty(), "{}", stdout(&o));
+    let err = stderr(&o);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(
+        lines.first().copied(),
+        Some("src/lib.rs:2:20: error[BP001] unbounded channel"),
+        "{err}"
+    );
+    assert!(
+        lines
+            .last()
+            .is_some_and(|l| l.starts_with("bpcheck: 1 error")),
+        "{err}"
+    );
+}
+
+#[test]
+fn github_format_writes_escaped_workflow_commands() {
+    let pkg = package("bpcli_github", UNBOUNDED);
+    let o = run(pkg.path(), &["--message-format", "github"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 1, "{out}");
+    assert!(
+        lines[0].starts_with(
+            "::warning file=src/lib.rs,line=2,col=20,endLine=2,endColumn=64,title=BP001 unbounded-channel::unbounded channel%0Ahelp: "
+        ),
+        "{out}"
+    );
+}

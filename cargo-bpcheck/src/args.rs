@@ -200,6 +200,8 @@ pub enum MessageFormat {
     /// GitHub Actions workflow commands on stdout (`::warning file=..,line=..::..`), which
     /// annotate a pull request from a plain CI step
     Github,
+    /// SARIF 2.1.0 on stdout (GitHub code scanning and other tools)
+    Sarif,
 }
 
 /// When to use colors.

@@ -12,6 +12,7 @@ mod render_graph;
 mod render_human;
 mod render_json;
 mod render_lines;
+mod render_sarif;
 mod targets;
 
 use args::{ColorWhen, GraphFormat, MessageFormat};
@@ -118,6 +119,10 @@ fn run() -> Result<ExitCode, Fatal> {
         MessageFormat::Github => {
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             let _ = render_lines::write_github(&mut out, &analysis, &cwd);
+        }
+        MessageFormat::Sarif => {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let _ = render_sarif::write(&mut out, &analysis, &plan.json_base);
         }
     }
     Ok(if analysis.has_errors() {

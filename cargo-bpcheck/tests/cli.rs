@@ -867,3 +867,53 @@ fn github_format_writes_escaped_workflow_commands() {
         "{out}"
     );
 }
+
+#[test]
+fn sarif_has_the_required_fields_rules_and_related_locations() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../fixtures/graph_gateway_cycle")
+        .canonicalize()
+        .expect("fixture");
+    let o = run(&fixture, &["--message-format", "sarif"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let log: serde_json::Value = serde_json::from_slice(&o.stdout).expect("SARIF is JSON");
+    assert_eq!(log["version"], "2.1.0");
+    let run = &log["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "cargo-bpcheck");
+    let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
+    let listed = run_list_count();
+    assert_eq!(rules.len(), listed, "one rule per lint");
+    for r in rules {
+        for key in ["id", "name"] {
+            assert!(r[key].is_string(), "{key} in {r}");
+        }
+        for key in ["shortDescription", "fullDescription", "help"] {
+            assert!(r[key]["text"].is_string(), "{key} in {r}");
+        }
+        assert!(r["defaultConfiguration"]["level"].is_string(), "{r}");
+    }
+    let results = run["results"].as_array().expect("results");
+    assert_eq!(results.len(), 1, "{results:#?}");
+    let res = &results[0];
+    assert_eq!(res["ruleId"], "BP002");
+    assert_eq!(res["level"], "error");
+    let rule = &rules[res["ruleIndex"].as_u64().expect("ruleIndex") as usize];
+    assert_eq!(rule["id"], "BP002");
+    let loc = &res["locations"][0]["physicalLocation"];
+    assert_eq!(loc["artifactLocation"]["uri"], "src/system.rs");
+    assert!(loc["region"]["startLine"].as_u64().is_some_and(|l| l > 0));
+    let related = res["relatedLocations"].as_array().expect("related");
+    assert!(related.len() >= 2, "the rest of the cycle: {related:#?}");
+}
+
+/// How many lints `--list` prints.
+fn run_list_count() -> usize {
+    let o = Command::new(BIN)
+        .arg("--list")
+        .output()
+        .expect("run --list");
+    String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .filter(|l| l.starts_with("BP"))
+        .count()
+}

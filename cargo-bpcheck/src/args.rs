@@ -122,6 +122,12 @@ pub struct Cli {
     #[arg(long, value_enum, default_value_t = MessageFormat::Human, value_name = "FMT", help_heading = "Output")]
     pub message_format: MessageFormat,
 
+    /// With `--message-format json`: first run `cargo check` (or `clippy`) with
+    /// `--message-format=json` on the same manifest and packages, pass its messages through
+    /// unchanged, then add ours (for rust-analyzer's `check.overrideCommand`)
+    #[arg(long, value_enum, value_name = "CMD", help_heading = "Output")]
+    pub with_cargo: Option<CargoCheck>,
+
     /// When to color human output [default: $CARGO_TERM_COLOR or auto]
     #[arg(long, value_enum, value_name = "WHEN", help_heading = "Output")]
     pub color: Option<ColorWhen>,
@@ -202,6 +208,13 @@ pub enum MessageFormat {
     Github,
     /// SARIF 2.1.0 on stdout (GitHub code scanning and other tools)
     Sarif,
+}
+
+/// The cargo command whose messages `--with-cargo` passes through.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CargoCheck {
+    Check,
+    Clippy,
 }
 
 /// When to use colors.

@@ -14,6 +14,7 @@ mod render_json;
 mod render_lines;
 mod render_sarif;
 mod targets;
+mod with_cargo;
 
 use args::{ColorWhen, GraphFormat, MessageFormat};
 
@@ -60,6 +61,14 @@ fn run() -> Result<ExitCode, Fatal> {
         return Ok(ExitCode::SUCCESS);
     }
 
+    if cli.with_cargo.is_some()
+        && (cli.message_format != args::MessageFormat::Json || !cli.paths.is_empty())
+    {
+        return Err(Fatal(
+            "`--with-cargo` needs `--message-format json` and a manifest (no loose paths)"
+                .to_string(),
+        ));
+    }
     let mut config = Config {
         fail_on: cli.fail_on.confidence(),
         ..Config::default()
@@ -109,7 +118,15 @@ fn run() -> Result<ExitCode, Fatal> {
         }
         MessageFormat::Json => {
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            let _ = render_json::write_all(&mut out, &analysis, &plan, &human);
+            let cargo_ok = match cli.with_cargo {
+                Some(which) => with_cargo::pass_through(which, &cli, &cwd, &mut out)
+                    .ok_or_else(|| Fatal("could not run cargo for --with-cargo".to_string()))?,
+                None => true,
+            };
+            let _ = render_json::write_all(&mut out, &analysis, &plan, &human, cargo_ok);
+            if !cargo_ok {
+                return Ok(ExitCode::from(1));
+            }
         }
         MessageFormat::Short => {
             let mut err = std::io::BufWriter::new(std::io::stderr().lock());

@@ -9,17 +9,20 @@ use serde_json::{json, Value};
 use std::io::Write;
 
 /// Writes every diagnostic and the final `build-finished` line to `out`.
+/// `others_ok`: whether messages written before ours (cargo's, with `--with-cargo`) came
+/// from a successful build; the end marker reports both.
 pub fn write_all(
     out: &mut dyn Write,
     analysis: &Analysis,
     plan: &Plan,
     human: &HumanRenderer<'_>,
+    others_ok: bool,
 ) -> std::io::Result<()> {
     for diag in &analysis.diagnostics {
         let msg = compiler_message(analysis, plan, human, diag);
         writeln!(out, "{msg}")?;
     }
-    let done = json!({"reason": "build-finished", "success": !analysis.has_errors()});
+    let done = json!({"reason": "build-finished", "success": others_ok && !analysis.has_errors()});
     writeln!(out, "{done}")?;
     out.flush()
 }

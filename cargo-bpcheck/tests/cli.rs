@@ -917,3 +917,48 @@ fn run_list_count() -> usize {
         .filter(|l| l.starts_with("BP"))
         .count()
 }
+
+#[test]
+fn with_cargo_passes_the_compilers_messages_through_then_adds_ours() {
+    // `tokio` is not a dependency: rustc reports an error, we report BP001 on the same line.
+    let pkg = package("bpcli_with_cargo", UNBOUNDED);
+    let o = Command::new(BIN)
+        .args(["--message-format", "json", "--with-cargo", "check"])
+        .current_dir(pkg.path())
+        .env("CARGO_TARGET_DIR", pkg.path().join("target"))
+        .env_remove("CARGO_TERM_COLOR")
+        .output()
+        .expect("run cargo-bpcheck");
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let msgs = messages(&o);
+    let compiler = compiler_messages(&msgs);
+    let codes: Vec<Option<&str>> = compiler
+        .iter()
+        .map(|m| m.message.code.as_ref().map(|c| c.code.as_str()))
+        .collect();
+    let ours = codes
+        .iter()
+        .position(|c| *c == Some("BP001"))
+        .expect("our finding");
+    let theirs = compiler
+        .iter()
+        .position(|m| m.message.level == DiagnosticLevel::Error)
+        .expect("rustc's error");
+    assert!(theirs < ours, "cargo's messages come first: {codes:?}");
+    let finished: Vec<bool> = msgs
+        .iter()
+        .filter_map(|m| match m {
+            Message::BuildFinished(f) => Some(f.success),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(finished, vec![false], "one end marker, for both");
+}
+
+#[test]
+fn with_cargo_needs_json_output() {
+    let pkg = package("bpcli_with_cargo_human", UNBOUNDED);
+    let o = run(pkg.path(), &["--with-cargo", "check"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--with-cargo"), "{}", stderr(&o));
+}

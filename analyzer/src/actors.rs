@@ -112,18 +112,8 @@ fn home_grown(ix: &Index<'_>, by_type: &mut BTreeMap<String, ActorType>) {
         }
         for b in &ff.bodies {
             for (ty, arg) in b.param_type_paths.iter().zip(&b.param_type_args) {
-                // `me: &Addr<Self>` in an impl: the impl's own type.
-                let arg = match (arg.as_deref(), &b.kind) {
-                    (
-                        Some("Self"),
-                        crate::facts::BodyKind::Fn {
-                            self_ty: Some(t), ..
-                        },
-                    ) => Some(t.clone()),
-                    _ => arg.clone(),
-                };
                 if let Some(ty) = ty {
-                    note(ty, &arg);
+                    note(ty, arg);
                 }
             }
         }

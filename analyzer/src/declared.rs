@@ -77,16 +77,6 @@ impl Declared {
                         add(DeclSite::Param(body, k), kind, n.clone(), b.range);
                     }
                     let arg = b.param_type_args.get(k).cloned().flatten();
-                    // `me: &Addr<Self>`: the impl's own type.
-                    let arg = match (arg.as_deref(), &b.kind) {
-                        (
-                            Some("Self"),
-                            crate::facts::BodyKind::Fn {
-                                self_ty: Some(t), ..
-                            },
-                        ) => Some(t.clone()),
-                        _ => arg,
-                    };
                     if let Some(c) =
                         address_of(ix, file, ty, arg.as_deref(), mailboxes, &address_types)
                     {

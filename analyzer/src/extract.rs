@@ -255,12 +255,22 @@ impl Extractor {
                 syn::FnArg::Typed(t) => self.type_path(&t.ty),
             })
             .collect();
+        // `me: &Addr<Self>` in an impl: the impl's own type.
+        let own = match &self.facts.bodies[id.idx as usize].kind {
+            BodyKind::Fn {
+                self_ty: Some(t), ..
+            } => Some(t.clone()),
+            _ => None,
+        };
         self.facts.bodies[id.idx as usize].param_type_args = sig
             .inputs
             .iter()
             .map(|a| match a {
                 syn::FnArg::Receiver(_) => None,
-                syn::FnArg::Typed(t) => self.type_arg(&t.ty),
+                syn::FnArg::Typed(t) => self.type_arg(&t.ty).map(|arg| match &own {
+                    Some(own) if arg == "Self" => own.clone(),
+                    _ => arg,
+                }),
             })
             .collect();
         if let Some(ret) = self.block_value(block) {
@@ -286,64 +296,20 @@ impl Extractor {
     /// A declared type as a path to resolve, through references, parentheses and the
     /// wrappers that do not change what a handle is (`&Arc<Mutex<Semaphore>>` -> `Semaphore`).
     fn type_path(&self, ty: &syn::Type) -> Option<PathRef> {
-        let mut ty = ty;
-        for _ in 0..8 {
-            ty = match ty {
-                syn::Type::Reference(r) => &r.elem,
-                syn::Type::Paren(p) => &p.elem,
-                syn::Type::Group(g) => &g.elem,
-                syn::Type::Path(p) if p.qself.is_none() => {
-                    let last = p.path.segments.last()?;
-                    let wrapper = matches!(
-                        last.ident.to_string().as_str(),
-                        "Arc" | "Rc" | "Box" | "Mutex" | "RwLock" | "Option" | "Pin"
-                    );
-                    match &last.arguments {
-                        syn::PathArguments::AngleBracketed(args) if wrapper => {
-                            match args.args.first() {
-                                Some(syn::GenericArgument::Type(inner)) => inner,
-                                _ => return None,
-                            }
-                        }
-                        _ => return Some(self.path_ref(&p.path)),
-                    }
-                }
-                _ => return None,
-            };
-        }
-        None
+        unwrapped_type(ty).map(|p| self.path_ref(&p.path))
     }
 
     /// The last segment of the first type argument of a declared type, through the same
     /// wrappers as [`Self::type_path`] (`Arc<ActorRef<Ponger>>` -> `Ponger`).
     fn type_arg(&self, ty: &syn::Type) -> Option<String> {
-        let mut ty = ty;
-        for _ in 0..8 {
-            ty = match ty {
-                syn::Type::Reference(r) => &r.elem,
-                syn::Type::Paren(p) => &p.elem,
-                syn::Type::Group(g) => &g.elem,
-                syn::Type::Path(p) if p.qself.is_none() => {
-                    let last = p.path.segments.last()?;
-                    let wrapper = matches!(
-                        last.ident.to_string().as_str(),
-                        "Arc" | "Rc" | "Box" | "Mutex" | "RwLock" | "Option" | "Pin"
-                    );
-                    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-                        return None;
-                    };
-                    let Some(syn::GenericArgument::Type(inner)) = args.args.first() else {
-                        return None;
-                    };
-                    if !wrapper {
-                        return type_name(inner);
-                    }
-                    inner
-                }
-                _ => return None,
-            };
+        let last = unwrapped_type(ty)?.path.segments.last()?;
+        let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+            return None;
+        };
+        match args.args.first() {
+            Some(syn::GenericArgument::Type(inner)) => type_name(inner),
+            _ => None,
         }
-        None
     }
 
     /// Records the named fields of a struct declaration with their types.
@@ -1146,6 +1112,37 @@ fn path_attr(attrs: &[syn::Attribute]) -> Option<String> {
         },
         _ => None,
     })
+}
+
+/// A declared type's path through references, parentheses and the wrappers that do not
+/// change what a handle is (`Arc`, `Rc`, `Box`, `Mutex`, `RwLock`, `Option`, `Pin`).
+fn unwrapped_type(ty: &syn::Type) -> Option<&syn::TypePath> {
+    let mut ty = ty;
+    for _ in 0..8 {
+        ty = match ty {
+            syn::Type::Reference(r) => &r.elem,
+            syn::Type::Paren(p) => &p.elem,
+            syn::Type::Group(g) => &g.elem,
+            syn::Type::Path(p) if p.qself.is_none() => {
+                let last = p.path.segments.last()?;
+                let wrapper = matches!(
+                    last.ident.to_string().as_str(),
+                    "Arc" | "Rc" | "Box" | "Mutex" | "RwLock" | "Option" | "Pin"
+                );
+                match &last.arguments {
+                    syn::PathArguments::AngleBracketed(args) if wrapper => {
+                        match args.args.first() {
+                            Some(syn::GenericArgument::Type(inner)) => inner,
+                            _ => return None,
+                        }
+                    }
+                    _ => return Some(p),
+                }
+            }
+            _ => return None,
+        };
+    }
+    None
 }
 
 fn type_name(ty: &syn::Type) -> Option<String> {

@@ -135,7 +135,7 @@ pub struct BodyFact {
     /// wrappers (`Arc<tokio::sync::Semaphore>` -> `tokio::sync::Semaphore`).
     pub param_type_paths: Vec<Option<PathRef>>,
     /// The first type argument of each parameter's declared type (`ActorRef<Ponger>` ->
-    /// `Ponger`).
+    /// `Ponger`; `Self` in an impl is the impl's type).
     pub param_type_args: Vec<Option<String>>,
     /// Returned values: the tail expression and every `return e`.
     pub returns: Vec<ExprId>,

@@ -193,29 +193,26 @@ fn rename(v: Val, map: &FxHashMap<ChanIdx, ChanIdx>, depth: usize) -> Val {
             preferred: preferred.into_iter().map(r).collect(),
             other: other.into_iter().map(r).collect(),
         },
-        Val::Tuple(items) if depth < MAX_TUPLE_DEPTH => Val::Tuple(
-            items
-                .into_iter()
-                .map(|i| {
-                    i.into_iter()
-                        .map(|(v, c)| (rename(v, map, depth + 1), c))
-                        .collect()
-                })
-                .collect(),
-        ),
-        Val::Variant(name, items) if depth < MAX_TUPLE_DEPTH => Val::Variant(
-            name,
-            items
-                .into_iter()
-                .map(|i| {
-                    i.into_iter()
-                        .map(|(v, c)| (rename(v, map, depth + 1), c))
-                        .collect()
-                })
-                .collect(),
-        ),
+        Val::Tuple(items) if depth < MAX_TUPLE_DEPTH => {
+            Val::Tuple(rename_fields(items, map, depth))
+        }
+        Val::Variant(name, items) if depth < MAX_TUPLE_DEPTH => {
+            Val::Variant(name, rename_fields(items, map, depth))
+        }
         other => other,
     }
+}
+
+/// The fields of a tuple or variant with channels renamed by `map`.
+fn rename_fields(items: Vec<Vals>, map: &FxHashMap<ChanIdx, ChanIdx>, depth: usize) -> Vec<Vals> {
+    items
+        .into_iter()
+        .map(|i| {
+            i.into_iter()
+                .map(|(v, c)| (rename(v, map, depth + 1), c))
+                .collect()
+        })
+        .collect()
 }
 
 /// Receivers among `vals`: (channel, certain).

@@ -32,21 +32,8 @@ fn body_mentions(ix: &Index<'_>, file: FileId, body: crate::facts::BodyId, name:
     let ff = &ix.facts[file.0 as usize];
     ff.exprs.iter().zip(&ff.expr_body).any(|(e, b)| {
         matches!(e, ExprFact::Path(p) if p.segments.len() == 1 && p.segments[0] == name)
-            && b.is_some_and(|b| is_within(ix, b, body))
+            && b.is_some_and(|b| ix.is_within(b, body))
     })
-}
-
-fn is_within(ix: &Index<'_>, mut b: crate::facts::BodyId, outer: crate::facts::BodyId) -> bool {
-    for _ in 0..10_000 {
-        if b == outer {
-            return true;
-        }
-        match ix.body(b).parent {
-            Some(p) => b = p,
-            None => return false,
-        }
-    }
-    false
 }
 
 /// True when expression `e` (a spawn argument) mentions local `name`, directly, in the
@@ -223,7 +210,7 @@ fn captured_from_outside(ix: &Index<'_>, site: &crate::tasks::SpawnSite, e: Expr
     p.segments.len() == 1
         && ix
             .binding_body(ix.expr_body(site.file, e), &p.segments[0])
-            .is_some_and(|b| !site.roots.iter().any(|r| is_within(ix, b, *r)))
+            .is_some_and(|b| !site.roots.iter().any(|r| ix.is_within(b, *r)))
 }
 
 /// True when the spawned task captures a oneshot reply sender from outside it: it answers
@@ -244,7 +231,7 @@ fn captures_reply(
             })
     };
     ff.exprs.iter().enumerate().any(|(e, _)| {
-        ff.expr_body[e].is_some_and(|b| site.roots.iter().any(|r| is_within(ix, b, *r)))
+        ff.expr_body[e].is_some_and(|b| site.roots.iter().any(|r| ix.is_within(b, *r)))
             && is_reply(ExprId(e as u32))
     })
 }
@@ -341,7 +328,7 @@ fn captures_permit(
     let in_arg = arg_exprs(ix, file, site.arg);
     in_arg.into_iter().any(holds)
         || ff.exprs.iter().enumerate().any(|(e, _)| {
-            ff.expr_body[e].is_some_and(|b| site.roots.iter().any(|r| is_within(ix, b, *r)))
+            ff.expr_body[e].is_some_and(|b| site.roots.iter().any(|r| ix.is_within(b, *r)))
                 && holds(ExprId(e as u32))
         })
 }

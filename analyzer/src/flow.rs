@@ -215,6 +215,26 @@ fn rename_fields(items: Vec<Vals>, map: &FxHashMap<ChanIdx, ChanIdx>, depth: usi
         .collect()
 }
 
+/// Senders among `vals`, also inside tuples and variants a few levels deep.
+pub fn senders(vals: &Vals) -> Vec<ChanIdx> {
+    fn walk(vals: &Vals, depth: usize, out: &mut Vec<ChanIdx>) {
+        for v in vals.keys() {
+            match v {
+                Val::Tx(c) => out.push(*c),
+                Val::Tuple(items) | Val::Variant(_, items) if depth < MAX_TUPLE_DEPTH => {
+                    items.iter().for_each(|i| walk(i, depth + 1, out))
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(vals, 0, &mut out);
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
 /// Receivers among `vals`: (channel, certain).
 pub fn receivers(vals: &Vals) -> Vec<(ChanIdx, bool)> {
     let mut out = Vec::new();

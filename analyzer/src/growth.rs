@@ -8,7 +8,7 @@
 
 use crate::catalog::{self, Api, ChannelKind, ChannelMethod};
 use crate::facts::{ExprFact, ExprId, PatFact};
-use crate::flow::{ChanIdx, Flow, Val, Vals};
+use crate::flow::{senders, ChanIdx, Flow, Val, Vals};
 use crate::index::{CallTarget, Index};
 use crate::model::Channel;
 use crate::source::FileId;
@@ -40,7 +40,14 @@ pub fn cannot_grow(
     if unbounded.is_empty() {
         return out;
     }
-    let holds = |vals: &Vals, c: ChanIdx| vals.keys().any(|v| holds_tx(v, c, 0));
+    // Marks every unbounded channel a value holds a sender of as escaped.
+    let escape = |vals: &Vals, escaped: &mut Vec<bool>| {
+        for c in senders(vals) {
+            if let Some(e) = escaped.get_mut(c as usize) {
+                *e = true;
+            }
+        }
+    };
     // Channels made per call of a helper: the call that made each.
     let base = flow.instance_base() as ChanIdx;
     let instance_calls: std::collections::HashMap<ChanIdx, (FileId, u32)> = flow
@@ -72,9 +79,7 @@ pub fn cannot_grow(
             if !local && !is_send && !catalog::is_insert_method(&mc.method) {
                 for a in &mc.args {
                     let v = flow.eval(ix, file, *a);
-                    for &c in &unbounded {
-                        escaped[c as usize] |= holds(&v, c);
-                    }
+                    escape(&v, &mut escaped);
                 }
             }
         }
@@ -90,18 +95,14 @@ pub fn cannot_grow(
             }
             for a in &call.args {
                 let v = flow.eval(ix, file, *a);
-                for &c in &unbounded {
-                    escaped[c as usize] |= holds(&v, c);
-                }
+                escape(&v, &mut escaped);
             }
         }
         // Returned to callers outside the crate.
         for b in ff.bodies.iter().filter(|b| b.public) {
             for r in &b.returns {
                 let v = flow.eval(ix, file, *r);
-                for &c in &unbounded {
-                    escaped[c as usize] |= holds(&v, c);
-                }
+                escape(&v, &mut escaped);
             }
         }
     }
@@ -166,17 +167,6 @@ fn runs_once_per_task(ix: &Index<'_>, tasks: &Tasks, mut body: crate::facts::Bod
         }
     }
     false
-}
-
-/// A sender of `c`, directly or inside a tuple.
-fn holds_tx(v: &Val, c: ChanIdx, depth: usize) -> bool {
-    match v {
-        Val::Tx(x) => *x == c,
-        Val::Tuple(items) | Val::Variant(_, items) if depth < 3 => items
-            .iter()
-            .any(|i| i.keys().any(|v| holds_tx(v, c, depth + 1))),
-        _ => false,
-    }
 }
 
 /// True when the constructor's receiver is dropped where it is made: `ctor().0`, or

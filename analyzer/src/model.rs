@@ -533,8 +533,7 @@ impl Model {
                             lift_to_callers(ix, tasks, &callers, mc.body, mc.range, 0)
                         };
                         // Reply senders carried by this message (a request).
-                        let mut carries_txs: Vec<ChanIdx> = Vec::new();
-                        senders_in(&parts, 0, &mut carries_txs);
+                        let carries_txs = crate::flow::senders(&parts);
                         let self_rooted = rooted_at_self(ix, file, mc.receiver);
                         for (site_body, site_range, site_recv) in &send_sites {
                             // In a method sending on a field of `self` (`self.tx.send(m)`), the
@@ -690,19 +689,6 @@ impl Model {
 
 /// Actor mailboxes whose framework has ask methods: mailbox -> those methods.
 type Asks = HashMap<ChanIdx, &'static [&'static str]>;
-
-/// The senders among values, also inside tuples and variants.
-fn senders_in(vals: &Vals, depth: usize, out: &mut Vec<ChanIdx>) {
-    for v in vals.keys() {
-        match v {
-            Val::Tx(c) => out.push(*c),
-            Val::Tuple(items) | Val::Variant(_, items) if depth < 3 => {
-                items.iter().for_each(|i| senders_in(i, depth + 1, out))
-            }
-            _ => {}
-        }
-    }
-}
 
 /// Mailboxes chosen where an actor is started (`Pinger::spawn_with_mailbox(p,
 /// mailbox::bounded(8))`): their capacity, or unbounded.

@@ -111,13 +111,22 @@ pub struct Framework {
     pub starters: &'static [&'static str],
     /// Methods of a handler's context that give the actor's own address.
     pub self_address: &'static [&'static str],
-    /// The mailbox capacity when none is chosen; `None` for an unbounded one.
-    pub default_mailbox: Option<u64>,
+    /// The mailbox when none is chosen at the starter.
+    pub default_mailbox: Mailbox,
     /// Mailbox constructors passed to a starter (canonical path, the capacity's argument;
     /// `None` for an unbounded mailbox).
     pub mailboxes: &'static [(&'static str, Option<usize>)],
     /// Methods of an address that post a message and, awaited, wait for the handler's reply.
     pub asks: &'static [&'static str],
+}
+
+/// An actor framework's default mailbox.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Mailbox {
+    Bounded(u64),
+    /// Bounded, with a capacity chosen where the crate's own starter makes it.
+    BoundedUnknown,
+    Unbounded,
 }
 
 /// Known actor frameworks. Sending on an address uses the channel methods (`tell`, `send`,
@@ -134,7 +143,7 @@ pub static FRAMEWORKS: &[Framework] = &[
             "spawn_in_thread",
         ],
         self_address: &["actor_ref"],
-        default_mailbox: Some(64),
+        default_mailbox: Mailbox::Bounded(64),
         mailboxes: &[
             ("kameo::mailbox::bounded", Some(0)),
             ("kameo::mailbox::unbounded", None),
@@ -147,7 +156,7 @@ pub static FRAMEWORKS: &[Framework] = &[
         address_types: &["actix::Addr"],
         starters: &["start", "create", "start_default"],
         self_address: &["address"],
-        default_mailbox: Some(16),
+        default_mailbox: Mailbox::Bounded(16),
         mailboxes: &[],
         asks: &["send"],
     },
@@ -621,7 +630,7 @@ pub static HOME_GROWN: Framework = Framework {
     address_types: &[],
     starters: &[],
     self_address: &[],
-    default_mailbox: Some(0),
+    default_mailbox: Mailbox::BoundedUnknown,
     mailboxes: &[],
     asks: &[],
 };

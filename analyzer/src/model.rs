@@ -395,26 +395,20 @@ impl Model {
         for a in &actors {
             mailboxes.insert(a.ty.clone(), model.channels.len() as ChanIdx);
             chan_body.push(None);
+            let bounded = ChannelKind::Bounded {
+                cap_arg: 0,
+                zero_panics: false,
+            };
             let (kind, capacity) = match a.framework.default_mailbox {
-                // Made by the crate's own starter: bounded, capacity read there.
-                Some(0) => (
-                    ChannelKind::Bounded {
-                        cap_arg: 0,
-                        zero_panics: false,
-                    },
-                    Capacity::Unknown,
-                ),
-                Some(n) => (
-                    ChannelKind::Bounded {
-                        cap_arg: 0,
-                        zero_panics: false,
-                    },
+                catalog::Mailbox::Bounded(n) => (
+                    bounded,
                     Capacity::Known {
                         value: n,
                         name: None,
                     },
                 ),
-                None => (ChannelKind::Unbounded, Capacity::Unbounded),
+                catalog::Mailbox::BoundedUnknown => (bounded, Capacity::Unknown),
+                catalog::Mailbox::Unbounded => (ChannelKind::Unbounded, Capacity::Unbounded),
             };
             model.channels.push(Channel {
                 name: format!("{} mailbox", a.name),

@@ -1,0 +1,6 @@
+#[bpcheck_macros::allow(unbounded-channel)]
+fn f() {}
+
+fn main() {
+    f();
+}

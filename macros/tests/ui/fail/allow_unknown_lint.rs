@@ -1,0 +1,6 @@
+#[bpcheck_macros::allow(BP777, reason = "legacy")]
+fn f() {}
+
+fn main() {
+    f();
+}

@@ -1,0 +1,3 @@
+fn main() {
+    let (_tx, _rx) = bpcheck_macros::channel!(jobs, "64");
+}

@@ -1,0 +1,6 @@
+bpcheck_macros::topology! {
+    gateway frontend;
+    actor frontend;
+}
+
+fn main() {}

@@ -1,0 +1,7 @@
+bpcheck_macros::topology! {
+    gateway frontend;
+    actor processor;
+    frontend -> processor via jobs;
+}
+
+fn main() {}

@@ -1,0 +1,5 @@
+bpcheck_macros::topology! {
+    channel jobs: 0;
+}
+
+fn main() {}

@@ -8,6 +8,8 @@ use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 
+mod decls;
+
 /// Extracts the facts of `file`, whose id is `id`. Without `cfg_test`, code compiled only with
 /// `cfg(test)` is skipped (see [`crate::CrateInput::cfg_test`]).
 pub fn extract(id: FileId, file: &syn::File, text: &str, cfg_test: bool) -> FileFacts {
@@ -627,6 +629,9 @@ impl Extractor {
                 self.other()
             }
             E::Macro(m) => {
+                if let Some(call) = self.channel_macro(&m.mac) {
+                    return call;
+                }
                 self.visit_macro(&m.mac);
                 self.other()
             }
@@ -1211,6 +1216,11 @@ impl<'ast> Visit<'ast> for Extractor {
                 {
                     let id = self.facts.bodies.len();
                     self.fn_body(&f.sig, Some(self_ty.clone()), f.sig.ident.span(), &f.block);
+                    let shape = match f.sig.asyncness {
+                        Some(_) => bpcheck_decl::ItemShape::AsyncFn(f.sig.ident.clone()),
+                        None => bpcheck_decl::ItemShape::Fn(f.sig.ident.clone()),
+                    };
+                    self.item_decls(&f.attrs, shape, id, f.block.brace_token.span.close());
                     if let Some(b) = self.facts.bodies.get_mut(id) {
                         b.public =
                             impl_trait.is_some() || matches!(f.vis, syn::Visibility::Public(_));
@@ -1226,10 +1236,21 @@ impl<'ast> Visit<'ast> for Extractor {
 
     fn visit_item(&mut self, item: &'ast syn::Item) {
         if self.keeps_item(item) {
+            let first_body = self.facts.bodies.len();
             visit::visit_item(self, item);
-        } else if let syn::Item::Mod(m @ syn::ItemMod { content: None, .. }) = item {
-            // Not followed; in a set of loose files its file is left out.
-            self.mod_decl(m, true);
+            let attrs = item_attrs(item);
+            if !attrs.is_empty() {
+                if let Some(end) = decls::item_end(item) {
+                    let shape = bpcheck_decl::ItemShape::of(item);
+                    self.item_decls(attrs, shape, first_body, end);
+                }
+            }
+        } else {
+            self.skipped_item(item);
+            if let syn::Item::Mod(m @ syn::ItemMod { content: None, .. }) = item {
+                // Not followed; in a set of loose files its file is left out.
+                self.mod_decl(m, true);
+            }
         }
     }
 
@@ -1300,6 +1321,7 @@ impl<'ast> Visit<'ast> for Extractor {
             .map(|s| s.ident.to_string())
             .unwrap_or_default();
         let handled = match name.as_str() {
+            "topology" => self.topology_macro(m),
             "select" => self.select_macro(m, false),
             "select_biased" => self.select_macro(m, true),
             // Token templates and text: nothing that runs.

@@ -345,6 +345,90 @@ pub struct FileFacts {
     /// Expression statements whose value is dropped at once (`expr;`).
     pub discarded: Vec<ExprId>,
     pub mod_decls: Vec<ModDecl>,
-    /// Ranges of `// bpcheck:allow(...)` comments, by line: (line, selectors).
-    pub allows: Vec<(usize, Vec<String>)>,
+    /// `// bpcheck:allow(...)` comments, read: by line, the comment or why it is malformed.
+    pub allows: Vec<AllowCommentFact>,
+    /// Declarations written with bpcheck's macros and attributes.
+    pub decls: Vec<DeclFact>,
+    /// Byte ranges of items left out of the build being analyzed (`#[cfg(test)]` code when
+    /// tests are not analyzed): allow comments there are not reported as unused.
+    pub skipped: Vec<(u32, u32)>,
+}
+
+/// A `// bpcheck:allow(..) reason` comment.
+#[derive(Clone, Debug)]
+pub struct AllowCommentFact {
+    /// 1-based line.
+    pub line: usize,
+    /// Byte range of the comment.
+    pub range: (u32, u32),
+    /// The lint codes and reason, or why the comment cannot be read.
+    pub parsed: Result<bpcheck_decl::AllowComment, String>,
+}
+
+/// A declaration made with one of bpcheck's macros or attributes, read with the grammar the
+/// macros use (`bpcheck-decl`). It counts only where its path resolves to bpcheck's.
+#[derive(Clone, Debug)]
+pub struct DeclFact {
+    /// The macro's or attribute's path as written.
+    pub path: PathRef,
+    /// The macro call or the attribute.
+    pub range: FileRange,
+    pub kind: DeclKind,
+}
+
+/// What a declaration says.
+#[derive(Clone, Debug)]
+pub enum DeclKind {
+    /// `channel!(name, capacity)`: the constructor call it expands to is `call`.
+    Channel {
+        name: String,
+        /// `None`: unbounded.
+        capacity: Option<u64>,
+        call: u32,
+    },
+    /// `#[actor(..)]` / `#[gateway(..)]` on an item.
+    Role {
+        gateway: bool,
+        name: String,
+        /// `mailbox = ..`: `Some(None)` is `unbounded`.
+        mailbox: Option<Option<u64>>,
+        target: RoleTarget,
+    },
+    Topology(TopologyFact),
+    /// `#[allow(codes, reason = "..")]` on the item whose byte range is `item`.
+    Allow {
+        codes: Vec<&'static str>,
+        reason: String,
+        item: FileRange,
+    },
+    /// A declaration the grammar rejects: the message, at the offending token.
+    Invalid {
+        message: String,
+        at: FileRange,
+    },
+}
+
+/// What an actor attribute is written on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RoleTarget {
+    /// A struct, enum or `impl`: the type's name; its methods are the actor's code.
+    Type(String),
+    /// A function: the task that runs it.
+    Body(BodyId),
+}
+
+/// A `topology!` block as plain data, each name with the range of its declaration.
+#[derive(Clone, Debug)]
+pub struct TopologyFact {
+    /// (name, capacity (`None`: unbounded), range).
+    pub channels: Vec<(String, Option<u64>, FileRange)>,
+    /// (name, is a gateway, range).
+    pub actors: Vec<(String, bool, FileRange)>,
+    /// (from, to, via channel, range of the statement).
+    pub edges: Vec<(String, String, String, FileRange)>,
+    /// (from, to, semaphore, range of the statement).
+    pub admits: Vec<(String, String, String, FileRange)>,
+    pub closed: bool,
+    /// The whole macro call.
+    pub range: FileRange,
 }

@@ -5,6 +5,7 @@
 //! No source text makes it panic: unreadable or unparsable files become diagnostics.
 
 mod actors;
+pub mod annotations;
 pub mod catalog;
 pub mod config;
 mod declared;
@@ -26,7 +27,7 @@ pub mod source;
 mod spawn_bounds;
 mod spawns;
 mod summaries;
-mod suppress;
+pub mod suppress;
 pub mod tasks;
 pub mod waits;
 
@@ -90,6 +91,8 @@ pub struct Analysis {
     /// Findings at `warn` or `deny` level, sorted by file, position and code; duplicates
     /// (a file shared by two targets) removed.
     pub diagnostics: Vec<Diagnostic>,
+    /// Findings that allowances hid, with their reasons (`--show-allowed`).
+    pub allowed: Vec<suppress::Allowed>,
     /// For each file, the index of the input crate it was loaded for.
     pub file_crate: Vec<usize>,
     pub model: model::Model,
@@ -108,13 +111,21 @@ pub fn analyze(crates: &[CrateInput], config: &Config) -> Analysis {
     let model = model::Model::build(&loaded, crates);
     let mut diagnostics = loaded.diagnostics.clone();
     diagnostics.extend(lints::run_all(&model));
-    let facts: HashMap<FileId, &facts::FileFacts> = loaded
-        .facts
-        .iter()
-        .enumerate()
-        .map(|(i, f)| (FileId(i as u32), f))
-        .collect();
-    suppress::apply(&mut diagnostics, &loaded.db, &facts);
+    let mut allowances = suppress::comment_allowances(&loaded.facts, &mut diagnostics);
+    allowances.extend(model.declarations.allows.iter().cloned());
+    for (at, message) in &model.declarations.invalid {
+        diagnostics.push(suppress::bad_declaration(*at, message.clone()));
+    }
+    let (mut allowed, used) = suppress::apply(&mut diagnostics, &allowances, &loaded.db);
+    diagnostics.extend(
+        allowances
+            .iter()
+            .zip(used)
+            .filter(|(a, used)| !used && a.reported_if_unused)
+            .map(|(a, _)| lints::unused_allowance::diagnostic(a)),
+    );
+    allowed.retain(|a| config.levels.level(a.diagnostic.lint) != Level::Allow);
+    allowed.dedup_by(|a, b| a.diagnostic == b.diagnostic);
     for d in &mut diagnostics {
         d.level = config.levels.level(d.lint);
         if d.level == Level::Deny && d.confidence < config.fail_on {
@@ -133,6 +144,7 @@ pub fn analyze(crates: &[CrateInput], config: &Config) -> Analysis {
     rayon::spawn(move || drop(facts));
     Analysis {
         diagnostics,
+        allowed,
         file_crate,
         files: db,
         model,

@@ -212,6 +212,8 @@ pub struct Model {
     /// (`actor.handle(msg)` on a generic actor): the impls it is reached from. Each is a
     /// different actor sharing one generic run loop.
     pub handler_of: HashMap<crate::facts::BodyId, Vec<crate::facts::BodyId>>,
+    /// What the user declared with bpcheck's macros, bound to channels and tasks.
+    pub declarations: crate::annotations::Declarations,
 }
 
 impl Model {
@@ -287,6 +289,7 @@ impl Model {
                     .map(|ss| ss.into_iter().map(|x| x + m0).collect()),
             );
             m.cannot_grow.extend(p.cannot_grow);
+            m.declarations.extend(p.declarations.shifted(c0, t0));
             m.handler_of.extend(p.handler_of);
             m.chan_creators.extend(
                 p.chan_creators
@@ -331,7 +334,8 @@ impl Model {
     fn build_crate(loaded: &Loaded, crates: &[CrateInput], files: &[usize]) -> Model {
         let renames = crates.iter().map(|c| &c.extern_renames).collect();
         let resolver = Resolver::new(&loaded.facts, &loaded.file_crate, renames);
-        let ix = Index::build(&loaded.facts, &loaded.file_crate, files, resolver);
+        let mut ix = Index::build(&loaded.facts, &loaded.file_crate, files, resolver);
+        crate::annotations::drop_foreign_channels(&mut ix);
         let mut model = Model::default();
         let mut chan_of_call = HashMap::new();
         let mut sem_of_call = HashMap::new();
@@ -475,7 +479,9 @@ impl Model {
             &ctor_calls,
         );
         let mut handler_of = tasks.handler_of.clone();
+        model.declarations = crate::annotations::bind(&ix, &tasks, &actors, &model.channels);
         model.tasks = tasks.tasks;
+        crate::annotations::rename(&model.declarations, &mut model.tasks, &mut model.channels);
         model.handler_of = std::mem::take(&mut handler_of);
         model.cycles = crate::graph::blocking_cycles(&model);
         model.ask_cycles = crate::waits::ask_cycles(&model);

@@ -89,7 +89,7 @@ impl Parse for AllowArgs {
 /// A `// bpcheck:allow(..) reason` comment, read.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AllowComment {
-    /// The codes of the lints it names.
+    /// The codes of the lints it names; `all` for every lint.
     pub codes: Vec<&'static str>,
     /// The text after the closing parenthesis, trimmed; `None` when there is none.
     pub reason: Option<String>,
@@ -107,14 +107,19 @@ pub fn parse_allow_comment(after_marker: &str) -> Result<AllowComment, String> {
         if sel.is_empty() {
             continue;
         }
+        if sel.eq_ignore_ascii_case("all") {
+            codes.push("all");
+            continue;
+        }
         codes.push(lint_by_selector(sel).ok_or_else(|| unknown(sel))?);
     }
     if codes.is_empty() {
         return Err("name the lints to allow: `bpcheck:allow(BP001) reason`".into());
     }
-    let reason = after_marker[close + 1..]
-        .trim_start_matches([' ', '\t', ':', '-'])
-        .trim();
+    // A second comment on the line (`// TODO`, a test marker) is not part of the reason.
+    let rest = &after_marker[close + 1..];
+    let rest = &rest[..rest.find("//").unwrap_or(rest.len())];
+    let reason = rest.trim_start_matches([' ', '\t', ':', '-']).trim();
     Ok(AllowComment {
         codes,
         reason: (!reason.is_empty()).then(|| reason.to_string()),

@@ -87,6 +87,13 @@ fn allowances() {
     assert_eq!(c.codes, ["BP001", "BP001"]);
     assert_eq!(c.reason.as_deref(), Some("drained by a timer"));
     assert_eq!(parse_allow_comment("BP004)").unwrap().reason, None);
+    assert_eq!(
+        parse_allow_comment("all) // TODO").unwrap(),
+        AllowComment {
+            codes: vec!["all"],
+            reason: None
+        }
+    );
     assert!(parse_allow_comment("BP999) x")
         .unwrap_err()
         .contains("unknown lint `BP999`"));

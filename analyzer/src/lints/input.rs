@@ -82,3 +82,34 @@ Create the file, fix the name, or add `#[path = "..."]` to the declaration.
 `cargo bpcheck -A BP902` (or `-A missing-module`), e.g. for modules generated at build time.
 "#,
 };
+
+pub(crate) static BAD_DECLARATION: LintInfo = LintInfo {
+    code: "BP903",
+    name: "bad-declaration",
+    default_level: Level::Warn,
+    summary: "a declaration or allowance that cannot be read",
+    doc: r#"### What it detects
+A `bpcheck::channel!`, `topology!`, `#[bpcheck::actor]`, `#[bpcheck::gateway]` or
+`#[bpcheck::allow]` whose arguments the grammar rejects (the same grammar the macros compile
+with, so the compiler reports the same error), and an allow comment that names an unknown lint
+or gives no reason.
+
+### Why it matters
+A declaration that is not read states nothing: the topology is not checked, the allowance may
+hide nothing or the wrong thing. In code that compiles, the macros already reject these; the
+comment form is only checked here.
+
+### Example
+```rust
+let (tx, rx) = bpcheck::channel!(jobs, 0); // a capacity must be at least 1
+// bpcheck:allow(BP001)                    // no reason
+```
+
+### How to fix
+Fix the declaration as the message says; give every allowance a reason after the parenthesis:
+`// bpcheck:allow(BP001) one message per connection`.
+
+### How to allow
+`cargo bpcheck -A BP903` (or `-A bad-declaration`).
+"#,
+};

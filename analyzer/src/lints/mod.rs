@@ -10,9 +10,11 @@ mod competing_gateways;
 mod input;
 mod permit_dropped;
 mod permit_inside_task;
+mod topology_drift;
 mod unadmitted_entry;
 mod unbounded_channel;
 mod unbounded_spawn;
+pub(crate) mod unused_allowance;
 mod zero_capacity;
 
 use crate::diagnostic::{Diagnostic, Level};
@@ -44,9 +46,12 @@ pub enum LintId {
     UnadmittedEntry,
     ZeroCapacityChannel,
     AskCycle,
+    TopologyDrift,
+    UnusedAllowance,
     ParseError,
     UnreadableFile,
     MissingModule,
+    BadDeclaration,
 }
 
 impl LintId {
@@ -61,9 +66,12 @@ impl LintId {
         LintId::UnadmittedEntry,
         LintId::ZeroCapacityChannel,
         LintId::AskCycle,
+        LintId::TopologyDrift,
+        LintId::UnusedAllowance,
         LintId::ParseError,
         LintId::UnreadableFile,
         LintId::MissingModule,
+        LintId::BadDeclaration,
     ];
 
     /// The lint's static description.
@@ -78,9 +86,12 @@ impl LintId {
             LintId::UnadmittedEntry => &unadmitted_entry::INFO,
             LintId::ZeroCapacityChannel => &zero_capacity::INFO,
             LintId::AskCycle => &ask_cycle::INFO,
+            LintId::TopologyDrift => &topology_drift::INFO,
+            LintId::UnusedAllowance => &unused_allowance::INFO,
             LintId::ParseError => &input::PARSE_ERROR,
             LintId::UnreadableFile => &input::UNREADABLE_FILE,
             LintId::MissingModule => &input::MISSING_MODULE,
+            LintId::BadDeclaration => &input::BAD_DECLARATION,
         }
     }
 
@@ -106,6 +117,7 @@ pub(crate) fn run_all(model: &Model) -> Vec<Diagnostic> {
     unadmitted_entry::check(model, &mut out);
     zero_capacity::check(model, &mut out);
     ask_cycle::check(model, &mut out);
+    topology_drift::check(model, &mut out);
     out
 }
 
@@ -136,6 +148,16 @@ mod tests {
                 Some(*id)
             );
         }
+    }
+
+    #[test]
+    fn the_declaration_grammar_knows_exactly_these_lints() {
+        let ours: Vec<(&str, &str)> = LintId::ALL
+            .iter()
+            .map(|id| (id.info().code, id.info().name))
+            .filter(|(code, _)| code < &"BP900")
+            .collect();
+        assert_eq!(ours, bpcheck_decl::LINTS);
     }
 
     #[test]

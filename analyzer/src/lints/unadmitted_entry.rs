@@ -24,7 +24,9 @@ the system that creates new messages, or a second entry point.
 
 A send made while a permit is held elsewhere, into a channel whose messages carry no permit,
 does not make that channel admission-controlled: admission is read from what the code
-carries, never guessed from one send.
+carries, never guessed from one send. Where the code cannot show it, declare it:
+`admit frontend -> processor with ADMISSION;` in a `bpcheck::topology!` makes every message
+on the declared edges `frontend -> processor` need a permit, whoever sends it.
 
 ### Why it matters
 The semaphore's count is only right if every message in the system was admitted. A message that
@@ -113,5 +115,51 @@ pub(crate) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
             d = d.with_confidence(crate::diagnostic::Confidence::Possible);
         }
         out.push(d);
+    }
+    declared_admission(model, &mut reported, out);
+}
+
+/// `admit a -> b with SEM;` in a `topology!`: every message sent on the channels of the
+/// declared edges `a -> b` carries a permit, whoever sends it.
+fn declared_admission(
+    model: &Model,
+    reported: &mut HashSet<crate::source::FileRange>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let d = &model.declarations;
+    for t in &d.topologies {
+        for (from, to, sem, admit_range) in &t.admits {
+            for (_, _, via, _) in t.edges.iter().filter(|(f, tt, _, _)| f == from && tt == to) {
+                let chans: HashSet<u32> = d
+                    .channels_named(via)
+                    .flat_map(|c| c.chans.iter().copied())
+                    .collect();
+                for s in model.sends.iter().filter(|s| chans.contains(&s.chan)) {
+                    if s.carries_permit || !reported.insert(s.range) {
+                        continue;
+                    }
+                    let task = &model.tasks[s.task as usize];
+                    let mut diag = Diagnostic::new(
+                        LintId::UnadmittedEntry,
+                        format!(
+                            "`{}` sends into `{via}` without a permit of `{sem}`",
+                            task.name
+                        ),
+                        s.range,
+                        "this message enters the admission region without being admitted",
+                    )
+                    .with_label(
+                        *admit_range,
+                        format!("messages from `{from}` to `{to}` are declared to carry permits of `{sem}`"),
+                    )
+                    .with_note("the semaphore counts only admitted messages: this one is not counted, so the queues can hold more than the permits allow")
+                    .with_help(format!("acquire a permit of `{sem}` (`acquire_owned`) before this send and carry it with the message"));
+                    if !s.certain {
+                        diag = diag.with_confidence(crate::diagnostic::Confidence::Possible);
+                    }
+                    out.push(diag);
+                }
+            }
+        }
     }
 }

@@ -809,7 +809,15 @@ pub fn is_future_adapter(name: &str) -> bool {
 
 /// True when some known API lives under `prefix` (used to decide glob imports of extern modules).
 pub fn knows(path: &[String]) -> bool {
-    lookup(path).is_some()
+    lookup(path).is_some() || is_declaration_macro(path)
+}
+
+/// bpcheck's own declaration macros (`bpcheck::channel`, ...), so a glob import of the crate
+/// brings them in.
+fn is_declaration_macro(path: &[String]) -> bool {
+    matches!(path, [krate, name]
+        if (krate == "bpcheck" || krate == "bpcheck_macros")
+            && matches!(name.as_str(), "channel" | "actor" | "gateway" | "topology" | "allow"))
 }
 
 #[cfg(test)]

@@ -428,7 +428,8 @@ pub struct TopologyFact {
     pub edges: Vec<(String, String, String, FileRange)>,
     /// (from, to, semaphore, range of the statement).
     pub admits: Vec<(String, String, String, FileRange)>,
-    pub closed: bool,
+    /// `closed;`
+    pub closed: Option<FileRange>,
     /// The whole macro call.
     pub range: FileRange,
 }

@@ -58,6 +58,30 @@ impl<'a> Resolver<'a> {
         self.resolve_in(p.scope, p.global, &p.segments, 0)
     }
 
+    /// Resolves a macro's or attribute's path. Macros have a namespace of their own: a
+    /// function or type of the same name does not shadow an imported macro, and a bare name
+    /// is only what a `use` (or a glob of a known crate) brings in.
+    pub fn resolve_macro(&self, p: &PathRef) -> Res {
+        let [name] = p.segments.as_slice() else {
+            return self.resolve(p);
+        };
+        if p.global {
+            return Res::Unknown;
+        }
+        let mut cur = Some(p.scope);
+        while let Some(id) = cur {
+            let Some(s) = self.scope(id) else { break };
+            if let Some(u) = s.uses.iter().find(|u| u.name.as_deref() == Some(name)) {
+                return self.resolve_use(id, u, 0);
+            }
+            if let Some(r) = self.lookup_glob(id, &p.segments, 0) {
+                return r;
+            }
+            cur = if s.is_module { None } else { s.parent };
+        }
+        Res::Unknown
+    }
+
     /// The module that contains `scope` (itself when it is one).
     pub fn module_of(&self, mut scope: ScopeId) -> ScopeId {
         for _ in 0..MAX_DEPTH * 8 {

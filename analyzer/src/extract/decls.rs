@@ -155,7 +155,7 @@ impl Extractor {
                             (a.from.to_string(), a.to.to_string(), sem, r)
                         })
                         .collect(),
-                    closed: t.closed.is_some(),
+                    closed: t.closed.map(|s| self.range(s)),
                     range,
                 };
                 self.facts.decls.push(DeclFact {

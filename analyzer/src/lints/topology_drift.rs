@@ -70,8 +70,8 @@ pub(crate) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
     for t in &d.topologies {
         declared_items(d, t, out);
         declared_edges(model, d, t, out);
-        if t.closed {
-            undeclared_edges(model, d, t, out);
+        if let Some(closed) = t.closed {
+            undeclared_edges(model, d, t, closed, out);
         }
     }
     mailboxes(model, d, out);
@@ -206,7 +206,13 @@ fn declared_edges(model: &Model, d: &Declarations, t: &TopologyFact, out: &mut V
 }
 
 /// In a closed topology: edges between declared actors that are not declared.
-fn undeclared_edges(model: &Model, d: &Declarations, t: &TopologyFact, out: &mut Vec<Diagnostic>) {
+fn undeclared_edges(
+    model: &Model,
+    d: &Declarations,
+    t: &TopologyFact,
+    closed: crate::source::FileRange,
+    out: &mut Vec<Diagnostic>,
+) {
     let actor_of = |task: TaskIdx| -> Vec<&str> {
         t.actors
             .iter()
@@ -238,7 +244,7 @@ fn undeclared_edges(model: &Model, d: &Declarations, t: &TopologyFact, out: &mut
                         &format!("`{from}` sends on `{}` here", ch.name),
                     )
                     .with_label(r.range, format!("`{to}` receives it here"))
-                    .with_label(t.range, "the topology is declared closed here")
+                    .with_label(closed, "the topology is declared closed here")
                     .with_help(format!(
                         "declare it (`{from} -> {to} via {};`, with the channel made by `channel!`) or remove the path",
                         ch.name

@@ -108,6 +108,11 @@ pub struct Cli {
     )]
     pub allow: Vec<String>,
 
+    /// Also list the findings that `bpcheck::allow` attributes and allow comments hid, with
+    /// their reasons (human and short output)
+    #[arg(long, help_heading = "Lint Levels")]
+    pub show_allowed: bool,
+
     /// Fail only on deny-level findings of at least this confidence; weaker ones become warnings
     #[arg(
         long,

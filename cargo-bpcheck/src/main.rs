@@ -5,6 +5,7 @@
 //! manifest or metadata errors. With `--graph` it prints the message graph instead of
 //! diagnostics and exits 0 unless the usage, the manifest or writing the graph fails.
 
+mod allowed;
 mod args;
 mod explain;
 mod paths;
@@ -114,6 +115,11 @@ fn run() -> Result<ExitCode, Fatal> {
             for diag in &analysis.diagnostics {
                 let _ = human.render(diag, &mut err);
             }
+            if cli.show_allowed {
+                for a in &analysis.allowed {
+                    let _ = human.render(&allowed::as_note(a), &mut err);
+                }
+            }
             let _ = writeln!(err, "{}", render_human::summary_line(&analysis));
         }
         MessageFormat::Json => {
@@ -131,6 +137,10 @@ fn run() -> Result<ExitCode, Fatal> {
         MessageFormat::Short => {
             let mut err = std::io::BufWriter::new(std::io::stderr().lock());
             let _ = render_lines::write_short(&mut err, &analysis, &cwd);
+            if cli.show_allowed {
+                let notes: Vec<_> = analysis.allowed.iter().map(allowed::as_note).collect();
+                let _ = render_lines::write_short_list(&mut err, &analysis, &notes, &cwd);
+            }
             let _ = writeln!(err, "{}", render_human::summary_line(&analysis));
         }
         MessageFormat::Github => {

@@ -8,9 +8,12 @@
 //! cycle of waiting sends that nothing breaks are red; edges of a cycle a gateway breaks
 //! are green. Tasks that neither send nor receive are left out; parallel edges of the same
 //! task, channel, direction and style are drawn once. Names shown twice get their place
-//! (`main.rs:12`) as a second line.
+//! (`main.rs:12`) as a second line. With a declared topology, tasks and channels carry
+//! their declared names; edges the topology does not declare (when `closed`) are orange, and
+//! declared edges the code does not have are grey and dotted, from actor to actor.
 
 use bpcheck_analyzer::catalog::ChannelKind;
+use bpcheck_analyzer::lints::topology_drift::{missing_edges, undeclared_edges, MissingEdge};
 use bpcheck_analyzer::model::{Channel, Model};
 use bpcheck_analyzer::tasks::Task;
 use bpcheck_analyzer::{FileId, SourceDb};
@@ -20,11 +23,15 @@ use std::fmt::Write;
 const RED: &str = "#d62728";
 const GREEN: &str = "#2ca02c";
 const THREAD_FILL: &str = "#eeeeee";
+const ORANGE: &str = "#ff7f0e";
+const GREY: &str = "#7f7f7f";
 
 /// How an edge takes part in cycles; a merged edge takes the strongest of its parts.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Mark {
     Plain,
+    /// An edge between actors of a closed topology that the topology does not declare.
+    Undeclared,
     /// On a cycle of waiting sends that a gateway breaks.
     BrokenCycle,
     /// On a cycle of waiting sends that nothing breaks (BP002).
@@ -60,6 +67,8 @@ struct View<'m> {
     tasks: Vec<usize>,
     chans: Vec<usize>,
     edges: Vec<ViewEdge>,
+    /// Declared edges the code does not have: drawn grey and dotted, actor to actor.
+    missing: Vec<MissingEdge>,
     /// Indexed like `model.tasks` / `model.channels`.
     task_text: Vec<NodeText>,
     chan_text: Vec<NodeText>,
@@ -68,9 +77,17 @@ struct View<'m> {
 impl<'m> View<'m> {
     fn new(model: &'m Model, files: &SourceDb) -> Self {
         let edges = merged_edges(model);
+        let missing = missing_edges(model);
         let mut has_edge = vec![false; model.tasks.len()];
         for e in &edges {
             has_edge[e.task as usize] = true;
+        }
+        for m in &missing {
+            for &t in m.from_tasks.iter().chain(&m.to_tasks) {
+                if let Some(h) = has_edge.get_mut(t as usize) {
+                    *h = true;
+                }
+            }
         }
         let tasks: Vec<usize> = (0..model.tasks.len()).filter(|t| has_edge[*t]).collect();
         let chans: Vec<usize> = (0..model.channels.len()).collect();
@@ -124,6 +141,7 @@ impl<'m> View<'m> {
             tasks,
             chans,
             edges,
+            missing,
             task_text,
             chan_text,
         }
@@ -147,6 +165,19 @@ impl<'m> View<'m> {
             Kind::Recv { prioritized: true } => "priority",
             Kind::Recv { prioritized: false } => "recv",
         }
+    }
+
+    /// Declared edges the code does not have, task to task: (from, to, label).
+    fn missing_pairs(&self) -> Vec<(u32, u32, String)> {
+        let mut out = Vec::new();
+        for m in &self.missing {
+            for &f in &m.from_tasks {
+                for &t in &m.to_tasks {
+                    out.push((f, t, format!("declared via {}, missing", m.via)));
+                }
+            }
+        }
+        out
     }
 
     /// (from, to) node ids.
@@ -177,6 +208,14 @@ fn merged_edges(model: &Model) -> Vec<ViewEdge> {
             if let Some(m) = recv_mark.get_mut(step.recv) {
                 *m = (*m).max(mark);
             }
+        }
+    }
+    for u in undeclared_edges(model) {
+        if let Some(m) = send_mark.get_mut(u.send) {
+            *m = (*m).max(Mark::Undeclared);
+        }
+        if let Some(m) = recv_mark.get_mut(u.recv) {
+            *m = (*m).max(Mark::Undeclared);
         }
     }
     let mut merged: BTreeMap<(u32, u32, Kind), Mark> = BTreeMap::new();
@@ -362,11 +401,25 @@ pub fn dot(model: &Model, files: &SourceDb) -> String {
                 ));
                 penwidth = Some("2.5");
             }
+            Mark::Undeclared => {
+                attrs.push(format!(
+                    "color=\"{ORANGE}\", fontcolor=\"{ORANGE}\", \
+                     tooltip=\"not declared in a closed topology\""
+                ));
+                penwidth = Some("2.5");
+            }
         }
         if let Some(p) = penwidth {
             attrs.push(format!("penwidth={p}"));
         }
         let _ = writeln!(w, "  \"{from}\" -> \"{to}\" [{}];", attrs.join(", "));
+    }
+    for (from, to, label) in view.missing_pairs() {
+        let _ = writeln!(
+            w,
+            "  \"t{from}\" -> \"t{to}\" [label=\"{}\", style=dotted, color=\"{GREY}\", fontcolor=\"{GREY}\", tooltip=\"declared, not in the code\"];",
+            dot_escape(&label)
+        );
     }
     let _ = writeln!(w, "}}");
     out
@@ -425,7 +478,8 @@ pub fn mermaid(model: &Model, files: &SourceDb) -> String {
         let label = mermaid_lines(&view.chan_text[c].lines);
         let _ = writeln!(w, "  c{c}[(\"{label}\")]");
     }
-    let (mut red, mut green) = (Vec::new(), Vec::new());
+    let (mut red, mut green, mut orange, mut grey) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for (i, e) in view.edges.iter().enumerate() {
         let (from, to) = View::ends(e);
         let arrow = match e.kind {
@@ -438,9 +492,14 @@ pub fn mermaid(model: &Model, files: &SourceDb) -> String {
             Mark::Plain => {}
             Mark::Cycle => red.push(i.to_string()),
             Mark::BrokenCycle => green.push(i.to_string()),
+            Mark::Undeclared => orange.push(i.to_string()),
         }
     }
-    for (edges, color) in [(red, RED), (green, GREEN)] {
+    for (i, (from, to, label)) in view.missing_pairs().into_iter().enumerate() {
+        let _ = writeln!(w, "  t{from} -.-|\"{}\"| t{to}", mermaid_escape(&label));
+        grey.push((view.edges.len() + i).to_string());
+    }
+    for (edges, color) in [(red, RED), (green, GREEN), (orange, ORANGE), (grey, GREY)] {
         if !edges.is_empty() {
             let _ = writeln!(
                 w,

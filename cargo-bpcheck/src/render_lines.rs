@@ -23,13 +23,24 @@ fn position(
 fn level_word(level: Level) -> &'static str {
     match level {
         Level::Deny => "error",
-        _ => "warning",
+        Level::Warn => "warning",
+        Level::Allow => "allowed",
     }
 }
 
 /// `src/main.rs:12:5: warning[BP001] unbounded channel`, then a summary line.
 pub fn write_short(out: &mut impl Write, analysis: &Analysis, cwd: &Path) -> io::Result<()> {
-    for d in &analysis.diagnostics {
+    write_short_list(out, analysis, &analysis.diagnostics, cwd)
+}
+
+/// [`write_short`] for any diagnostics of the analysis (allowed ones shown as notes).
+pub fn write_short_list(
+    out: &mut impl Write,
+    analysis: &Analysis,
+    diags: &[bpcheck_analyzer::Diagnostic],
+    cwd: &Path,
+) -> io::Result<()> {
+    for d in diags {
         let info = d.lint.info();
         match position(analysis, d, cwd) {
             Some((file, line, col, _, _)) => writeln!(

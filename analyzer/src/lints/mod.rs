@@ -10,7 +10,7 @@ mod competing_gateways;
 mod input;
 mod permit_dropped;
 mod permit_inside_task;
-mod topology_drift;
+pub mod topology_drift;
 mod unadmitted_entry;
 mod unbounded_channel;
 mod unbounded_spawn;

@@ -69,11 +69,9 @@ pub(crate) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
     let d = &model.declarations;
     for t in &d.topologies {
         declared_items(d, t, out);
-        declared_edges(model, d, t, out);
-        if let Some(closed) = t.closed {
-            undeclared_edges(model, d, t, closed, out);
-        }
     }
+    declared_edges(model, out);
+    report_undeclared(model, out);
     mailboxes(model, d, out);
 }
 
@@ -165,36 +163,87 @@ fn describe(cap: Option<u64>) -> String {
     cap.map_or_else(|| "unbounded".to_string(), |n| n.to_string())
 }
 
-/// Declared edges the code does not have.
-fn declared_edges(model: &Model, d: &Declarations, t: &TopologyFact, out: &mut Vec<Diagnostic>) {
-    for (from, to, via, range) in &t.edges {
-        let chans = chans_named(d, via);
-        let (ft, tt) = (tasks_of(d, from), tasks_of(d, to));
-        // Missing actors and channels are reported on their own declarations.
-        if chans.is_empty() || ft.is_empty() || tt.is_empty() {
-            continue;
+/// A declared edge the code does not have.
+#[derive(Clone, Debug)]
+pub struct MissingEdge {
+    pub from: String,
+    pub to: String,
+    pub via: String,
+    /// The edge's declaration.
+    pub range: crate::source::FileRange,
+    /// `from`'s tasks send on `via` / `to`'s tasks receive from it.
+    pub sends: bool,
+    pub recvs: bool,
+    pub from_tasks: Vec<TaskIdx>,
+    pub to_tasks: Vec<TaskIdx>,
+}
+
+/// An edge in the code between actors of a closed topology that the topology does not have.
+#[derive(Clone, Debug)]
+pub struct UndeclaredEdge {
+    /// Indices into `model.sends` and `model.recvs`.
+    pub send: usize,
+    pub recv: usize,
+    pub from: String,
+    pub to: String,
+    /// The `closed;` of the topology.
+    pub closed: crate::source::FileRange,
+}
+
+/// Declared edges whose actors and channel exist but that the code does not have (missing
+/// actors and channels are reported on their own declarations).
+pub fn missing_edges(model: &Model) -> Vec<MissingEdge> {
+    let d = &model.declarations;
+    let mut out = Vec::new();
+    for t in &d.topologies {
+        for (from, to, via, range) in &t.edges {
+            let chans = chans_named(d, via);
+            let (ft, tt) = (tasks_of(d, from), tasks_of(d, to));
+            if chans.is_empty() || ft.is_empty() || tt.is_empty() {
+                continue;
+            }
+            let sends = model
+                .sends
+                .iter()
+                .any(|s| chans.contains(&s.chan) && ft.contains(&s.task));
+            let recvs = model
+                .recvs
+                .iter()
+                .any(|r| chans.contains(&r.chan) && tt.contains(&r.task));
+            if !(sends && recvs) {
+                let (mut from_tasks, mut to_tasks): (Vec<_>, Vec<_>) =
+                    (ft.into_iter().collect(), tt.into_iter().collect());
+                from_tasks.sort_unstable();
+                to_tasks.sort_unstable();
+                out.push(MissingEdge {
+                    from: from.clone(),
+                    to: to.clone(),
+                    via: via.clone(),
+                    range: *range,
+                    sends,
+                    recvs,
+                    from_tasks,
+                    to_tasks,
+                });
+            }
         }
-        let sends = model
-            .sends
-            .iter()
-            .any(|s| chans.contains(&s.chan) && ft.contains(&s.task));
-        let recvs = model
-            .recvs
-            .iter()
-            .any(|r| chans.contains(&r.chan) && tt.contains(&r.task));
-        if sends && recvs {
-            continue;
-        }
+    }
+    out
+}
+
+fn declared_edges(model: &Model, out: &mut Vec<Diagnostic>) {
+    for m in missing_edges(model) {
+        let (from, to, via) = (&m.from, &m.to, &m.via);
         let mut missing = Vec::new();
-        if !sends {
+        if !m.sends {
             missing.push(format!("`{from}` never sends on `{via}`"));
         }
-        if !recvs {
+        if !m.recvs {
             missing.push(format!("`{to}` never receives from `{via}`"));
         }
         out.push(
             drift(
-                *range,
+                m.range,
                 format!("declared edge `{from} -> {to} via {via}` is not in the code"),
                 &missing.join(" and "),
             )
@@ -205,57 +254,78 @@ fn declared_edges(model: &Model, d: &Declarations, t: &TopologyFact, out: &mut V
     }
 }
 
-/// In a closed topology: edges between declared actors that are not declared.
-fn undeclared_edges(
-    model: &Model,
-    d: &Declarations,
-    t: &TopologyFact,
-    closed: crate::source::FileRange,
-    out: &mut Vec<Diagnostic>,
-) {
-    let actor_of = |task: TaskIdx| -> Vec<&str> {
-        t.actors
-            .iter()
-            .map(|(n, _, _)| n.as_str())
-            .filter(|n| tasks_of(d, n).contains(&task))
-            .collect()
-    };
-    let mut seen = HashSet::new();
-    for s in &model.sends {
-        let ch = &model.channels[s.chan as usize];
-        if matches!(ch.kind, ChannelKind::Oneshot | ChannelKind::Watch) {
-            continue;
-        }
-        for from in actor_of(s.task) {
-            for r in model.recvs.iter().filter(|r| r.chan == s.chan) {
-                for to in actor_of(r.task) {
-                    let declared = t.edges.iter().any(|(f, tt, via, _)| {
-                        f == from && tt == to && chans_named(d, via).contains(&s.chan)
-                    });
-                    if declared || !seen.insert((s.range, from, to)) {
-                        continue;
+/// In closed topologies: edges in the code between declared actors that are not declared
+/// (oneshot and watch channels are not queues and need none).
+pub fn undeclared_edges(model: &Model) -> Vec<UndeclaredEdge> {
+    let d = &model.declarations;
+    let mut out = Vec::new();
+    for t in &d.topologies {
+        let Some(closed) = t.closed else { continue };
+        let actor_of = |task: TaskIdx| -> Vec<&str> {
+            t.actors
+                .iter()
+                .map(|(n, _, _)| n.as_str())
+                .filter(|n| tasks_of(d, n).contains(&task))
+                .collect()
+        };
+        let mut seen = HashSet::new();
+        for (si, s) in model.sends.iter().enumerate() {
+            let ch = &model.channels[s.chan as usize];
+            if matches!(ch.kind, ChannelKind::Oneshot | ChannelKind::Watch) {
+                continue;
+            }
+            for from in actor_of(s.task) {
+                for (ri, r) in model
+                    .recvs
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, r)| r.chan == s.chan)
+                {
+                    for to in actor_of(r.task) {
+                        let declared = t.edges.iter().any(|(f, tt, via, _)| {
+                            f == from && tt == to && chans_named(d, via).contains(&s.chan)
+                        });
+                        if declared || !seen.insert((s.range, from, to)) {
+                            continue;
+                        }
+                        out.push(UndeclaredEdge {
+                            send: si,
+                            recv: ri,
+                            from: from.to_string(),
+                            to: to.to_string(),
+                            closed,
+                        });
                     }
-                    let mut diag = drift(
-                        s.range,
-                        format!(
-                            "undeclared edge `{from} -> {to}` through `{}` in a closed topology",
-                            ch.name
-                        ),
-                        &format!("`{from}` sends on `{}` here", ch.name),
-                    )
-                    .with_label(r.range, format!("`{to}` receives it here"))
-                    .with_label(closed, "the topology is declared closed here")
-                    .with_help(format!(
-                        "declare it (`{from} -> {to} via {};`, with the channel made by `channel!`) or remove the path",
-                        ch.name
-                    ));
-                    if !s.certain || !r.certain {
-                        diag = diag.with_confidence(crate::diagnostic::Confidence::Possible);
-                    }
-                    out.push(diag);
                 }
             }
         }
+    }
+    out
+}
+
+fn report_undeclared(model: &Model, out: &mut Vec<Diagnostic>) {
+    for u in undeclared_edges(model) {
+        let (s, r) = (&model.sends[u.send], &model.recvs[u.recv]);
+        let ch = &model.channels[s.chan as usize];
+        let (from, to) = (&u.from, &u.to);
+        let mut diag = drift(
+            s.range,
+            format!(
+                "undeclared edge `{from} -> {to}` through `{}` in a closed topology",
+                ch.name
+            ),
+            &format!("`{from}` sends on `{}` here", ch.name),
+        )
+        .with_label(r.range, format!("`{to}` receives it here"))
+        .with_label(u.closed, "the topology is declared closed here")
+        .with_help(format!(
+            "declare it (`{from} -> {to} via {};`, with the channel made by `channel!`) or remove the path",
+            ch.name
+        ));
+        if !s.certain || !r.certain {
+            diag = diag.with_confidence(crate::diagnostic::Confidence::Possible);
+        }
+        out.push(diag);
     }
 }
 

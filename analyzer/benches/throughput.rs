@@ -68,6 +68,7 @@ fn main() -> ExitCode {
             extern_renames: HashMap::new(),
             // Every line is analyzed, as `syn::parse_file` parses every line.
             cfg_test: true,
+            settings: Default::default(),
         }]
     };
     println!("  analyzed as {} crate(s) of loose files", input.len());
@@ -203,6 +204,7 @@ fn per_package(files: &[PathBuf]) -> Vec<CrateInput> {
             extern_renames: HashMap::new(),
             // Every line is analyzed, as `syn::parse_file` parses every line.
             cfg_test: true,
+            settings: Default::default(),
         })
         .collect()
 }

@@ -52,6 +52,30 @@ impl LintLevels {
     }
 }
 
+/// What a package's configuration (`[package.metadata.bpcheck]` over
+/// `[workspace.metadata.bpcheck]`, with the command line over both) sets for its crates.
+#[derive(Debug, Clone, Default)]
+pub struct CrateSettings {
+    /// Levels of findings in the crate's files; the run's [`Config::levels`] when `None`.
+    pub levels: Option<LintLevels>,
+    /// The crate's `fail-on`; the run's when `None`.
+    pub fail_on: Option<crate::diagnostic::Confidence>,
+    /// A bounded channel with a larger known capacity never pushes back in practice: BP001
+    /// reports it as effectively unbounded.
+    pub unbounded_above: Option<u64>,
+    /// A team's own APIs, by canonical path (`myq::unbounded`): what calling them does.
+    pub apis: Vec<(Vec<String>, crate::catalog::Api)>,
+    /// Files under these paths (absolute; a file or a directory) are not analyzed.
+    pub exclude: Vec<std::path::PathBuf>,
+}
+
+impl CrateSettings {
+    /// Whether `path` is under one of the excluded paths.
+    pub fn excludes(&self, path: &std::path::Path) -> bool {
+        self.exclude.iter().any(|e| path.starts_with(e))
+    }
+}
+
 /// Everything that changes what an analysis reports.
 #[derive(Debug, Clone)]
 pub struct Config {

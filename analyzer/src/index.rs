@@ -41,6 +41,8 @@ pub struct Index<'a> {
     /// Names bound in each body (parameters, `let`, `for`).
     pub binds: FxHashMap<BodyId, HashSet<String>>,
     pub resolver: Resolver<'a>,
+    /// The crate's configured APIs (`[package.metadata.bpcheck]`), after the catalog.
+    pub team_apis: &'a [(Vec<String>, Api)],
 }
 
 impl<'a> Index<'a> {
@@ -50,6 +52,7 @@ impl<'a> Index<'a> {
         file_crate: &'a [usize],
         files: &'a [usize],
         resolver: Resolver<'a>,
+        team_apis: &'a [(Vec<String>, Api)],
     ) -> Self {
         let mut methods: HashMap<String, Vec<BodyId>> = HashMap::new();
         let mut methods_of: FxHashMap<(String, String), Vec<BodyId>> = FxHashMap::default();
@@ -109,6 +112,7 @@ impl<'a> Index<'a> {
             files,
             binds,
             resolver,
+            team_apis,
         };
         // Resolution only reads: files in parallel.
         let mut member = vec![false; facts.len()];
@@ -134,7 +138,7 @@ impl<'a> Index<'a> {
         body: Option<BodyId>,
     ) -> (CallTarget, Option<String>) {
         match self.resolver.resolve(callee) {
-            Res::Extern(path) => match catalog::lookup(&path) {
+            Res::Extern(path) => match catalog::lookup(&path).or_else(|| self.team_api(&path)) {
                 Some(api) => (CallTarget::Api(api), Some(path.join("::"))),
                 None => (CallTarget::Unknown, Some(path.join("::"))),
             },
@@ -148,6 +152,13 @@ impl<'a> Index<'a> {
             } => (CallTarget::Ctor, None),
             _ => (self.assoc_fn(callee, body), None),
         }
+    }
+
+    fn team_api(&self, path: &[String]) -> Option<Api> {
+        self.team_apis
+            .iter()
+            .find(|(p, _)| p.as_slice() == path)
+            .map(|(_, api)| *api)
     }
 
     /// `Type::method(..)` / `Self::method(..)`: an impl function of a local type, by name.

@@ -31,7 +31,7 @@ pub mod suppress;
 pub mod tasks;
 pub mod waits;
 
-pub use config::{Config, LintLevels, UnknownLint};
+pub use config::{Config, CrateSettings, LintLevels, UnknownLint};
 pub use diagnostic::{Confidence, Diagnostic, Label, Level};
 pub use lints::{LintId, LintInfo};
 pub use load::collect_rs_files;
@@ -63,6 +63,8 @@ pub struct CrateInput {
     /// `#[cfg(test)] mod x;` is not followed. Other `cfg`s (platforms, features) are never
     /// evaluated: code under them is always analyzed.
     pub cfg_test: bool,
+    /// The package's configuration (levels, team APIs, excludes).
+    pub settings: std::sync::Arc<config::CrateSettings>,
 }
 
 impl CrateInput {
@@ -74,6 +76,7 @@ impl CrateInput {
             roots: Roots::ModuleTree(root.into()),
             extern_renames: HashMap::new(),
             cfg_test: false,
+            settings: Default::default(),
         }
     }
 
@@ -127,8 +130,18 @@ pub fn analyze(crates: &[CrateInput], config: &Config) -> Analysis {
     allowed.retain(|a| config.levels.level(a.diagnostic.lint) != Level::Allow);
     allowed.dedup_by(|a, b| a.diagnostic == b.diagnostic);
     for d in &mut diagnostics {
-        d.level = config.levels.level(d.lint);
-        if d.level == Level::Deny && d.confidence < config.fail_on {
+        // The settings of the crate the finding is in, else the run's.
+        let settings = d
+            .primary_range()
+            .and_then(|r| loaded.file_crate.get(r.file.0 as usize))
+            .and_then(|&c| crates.get(c))
+            .map(|c| c.settings.as_ref());
+        let levels = settings
+            .and_then(|s| s.levels.as_ref())
+            .unwrap_or(&config.levels);
+        let fail_on = settings.and_then(|s| s.fail_on).unwrap_or(config.fail_on);
+        d.level = levels.level(d.lint);
+        if d.level == Level::Deny && d.confidence < fail_on {
             d.level = Level::Warn;
         }
     }

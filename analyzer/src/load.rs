@@ -72,7 +72,10 @@ pub fn load(crates: &[CrateInput]) -> Loaded {
         }
     }
     while !level.is_empty() {
-        level.retain(|j| !by_path.contains_key(&(j.krate, j.path.clone())));
+        level.retain(|j| {
+            !by_path.contains_key(&(j.krate, j.path.clone()))
+                && !crates[j.krate].settings.excludes(&j.path)
+        });
         dedup_jobs(&mut level);
         let base = loaded.db.len() as u32;
         let parsed: Vec<Parsed> = level

@@ -201,6 +201,9 @@ pub struct Model {
     /// For each channel: unbounded, but it cannot grow (its receiver is dropped where it is
     /// made, or each sender sends at most once; see `growth.rs`).
     pub cannot_grow: Vec<Option<crate::growth::NoGrowth>>,
+    /// For each channel: bounded, but with a known capacity above the crate's configured
+    /// `unbounded-above` (that limit): BP001 reports it as effectively unbounded.
+    pub over_limit: Vec<Option<u64>>,
     /// For each channel, the semaphores whose permits its messages carry (a permit in the
     /// message, or in a field or tuple element of it): the channel is admission-controlled.
     pub carried_permits: Vec<Vec<u32>>,
@@ -289,6 +292,7 @@ impl Model {
                     .map(|ss| ss.into_iter().map(|x| x + m0).collect()),
             );
             m.cannot_grow.extend(p.cannot_grow);
+            m.over_limit.extend(p.over_limit);
             m.declarations.extend(p.declarations.shifted(c0, t0));
             m.handler_of.extend(p.handler_of);
             m.chan_creators.extend(
@@ -334,7 +338,18 @@ impl Model {
     fn build_crate(loaded: &Loaded, crates: &[CrateInput], files: &[usize]) -> Model {
         let renames = crates.iter().map(|c| &c.extern_renames).collect();
         let resolver = Resolver::new(&loaded.facts, &loaded.file_crate, renames);
-        let mut ix = Index::build(&loaded.facts, &loaded.file_crate, files, resolver);
+        let settings = files
+            .first()
+            .and_then(|&f| crates.get(loaded.file_crate[f]))
+            .map(|c| c.settings.clone())
+            .unwrap_or_default();
+        let mut ix = Index::build(
+            &loaded.facts,
+            &loaded.file_crate,
+            files,
+            resolver,
+            &settings.apis,
+        );
         crate::annotations::drop_foreign_channels(&mut ix);
         let mut model = Model::default();
         let mut chan_of_call = HashMap::new();
@@ -478,6 +493,18 @@ impl Model {
             &model.chan_creators,
             &ctor_calls,
         );
+        model.over_limit = model
+            .channels
+            .iter()
+            .map(|c| match (&c.kind, &c.capacity, settings.unbounded_above) {
+                (ChannelKind::Bounded { .. }, Capacity::Known { value, .. }, Some(limit))
+                    if *value > limit =>
+                {
+                    Some(limit)
+                }
+                _ => None,
+            })
+            .collect();
         let mut handler_of = tasks.handler_of.clone();
         model.declarations = crate::annotations::bind(&ix, &tasks, &actors, &model.channels);
         model.tasks = tasks.tasks;

@@ -108,6 +108,12 @@ pub struct Cli {
     )]
     pub allow: Vec<String>,
 
+    /// Print each selected package's effective configuration (Cargo.toml
+    /// `[workspace.metadata.bpcheck]`, `[package.metadata.bpcheck]`, command line) with where
+    /// each value comes from, and exit
+    #[arg(long, help_heading = "Lint Levels")]
+    pub print_config: bool,
+
     /// Also list the findings that `bpcheck::allow` attributes and allow comments hid, with
     /// their reasons (human and short output)
     #[arg(long, help_heading = "Lint Levels")]

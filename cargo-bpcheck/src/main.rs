@@ -7,6 +7,8 @@
 
 mod allowed;
 mod args;
+mod config_file;
+mod effective_config;
 mod explain;
 mod paths;
 mod render_graph;
@@ -83,7 +85,24 @@ fn run() -> Result<ExitCode, Fatal> {
 
     let cwd = std::env::current_dir()
         .map_err(|e| Fatal(format!("cannot read the current directory: {e}")))?;
-    let plan = targets::plan(&cli, &cwd)?;
+    let cli_settings = effective_config::CliSettings {
+        levels: args::ordered_levels(&matches),
+        fail_on: matches
+            .value_source("fail_on")
+            .filter(|s| *s == clap::parser::ValueSource::CommandLine)
+            .map(|_| cli.fail_on.confidence()),
+    };
+    let plan = targets::plan(&cli, &cwd, &cli_settings)?;
+    if cli.print_config {
+        let text: String = plan
+            .configs
+            .iter()
+            .map(|(name, manifest, e)| effective_config::render(name, manifest, e))
+            .collect::<Vec<_>>()
+            .join("\n");
+        print_stdout(&text);
+        return Ok(ExitCode::SUCCESS);
+    }
     let analysis = analyze(&plan.crates, &config);
 
     if let Some(format) = cli.graph {

@@ -2,12 +2,15 @@
 //! (never compiles, needs no network), or loose files and directories.
 
 use crate::args::Cli;
+use crate::config_file;
+use crate::effective_config::{self, CliSettings, Effective};
 use crate::Fatal;
 use bpcheck_analyzer::{collect_rs_files, CrateInput, Roots};
 use cargo_metadata::{DependencyKind, Metadata, MetadataCommand, Package, Target, TargetKind};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// What the JSON renderer reports for one input crate.
 #[derive(Debug, Clone)]
@@ -26,12 +29,14 @@ pub struct Plan {
     pub meta: Vec<CrateMeta>,
     /// Directory JSON span file names are made relative to (workspace root or cwd).
     pub json_base: PathBuf,
+    /// Each selected package's effective configuration: (name, manifest, config).
+    pub configs: Vec<(String, String, Effective)>,
 }
 
 /// Builds the plan for the selection on the command line.
-pub fn plan(cli: &Cli, cwd: &Path) -> Result<Plan, Fatal> {
+pub fn plan(cli: &Cli, cwd: &Path, settings: &CliSettings) -> Result<Plan, Fatal> {
     if cli.paths.is_empty() {
-        plan_manifest(cli, cwd)
+        plan_manifest(cli, cwd, settings)
     } else {
         plan_paths(&cli.paths, cli.tests || cli.all_targets, cwd)
     }
@@ -217,9 +222,11 @@ fn plan_paths(paths: &[PathBuf], cfg_test: bool, cwd: &Path) -> Result<Plan, Fat
             roots: Roots::Files(files),
             extern_renames: HashMap::new(),
             cfg_test,
+            settings: Default::default(),
         }],
         meta: vec![meta],
         json_base: cwd.to_path_buf(),
+        configs: Vec::new(),
     })
 }
 
@@ -335,7 +342,7 @@ fn renames(pkg: &Package, target: &Target) -> HashMap<String, String> {
         .collect()
 }
 
-fn plan_manifest(cli: &Cli, cwd: &Path) -> Result<Plan, Fatal> {
+fn plan_manifest(cli: &Cli, cwd: &Path, cli_settings: &CliSettings) -> Result<Plan, Fatal> {
     let manifest = find_manifest(cli, cwd)?;
     let meta = load_metadata(&manifest)?;
     let packages = select(cli, &meta, &manifest)?;
@@ -343,7 +350,26 @@ fn plan_manifest(cli: &Cli, cwd: &Path) -> Result<Plan, Fatal> {
     selection.check(&packages)?;
     let mut crates = Vec::new();
     let mut metas = Vec::new();
+    let mut configs = Vec::new();
+    let mut errors = Vec::new();
+    let root_manifest = meta.workspace_root.join("Cargo.toml").into_std_path_buf();
+    let ws = config_file::read(&root_manifest, "workspace").unwrap_or_else(|e| {
+        errors.extend(e);
+        None
+    });
     for pkg in packages {
+        let own =
+            config_file::read(pkg.manifest_path.as_std_path(), "package").unwrap_or_else(|e| {
+                errors.extend(e);
+                None
+            });
+        let effective = effective_config::merge(ws.as_ref(), own.as_ref(), cli_settings, cwd);
+        let settings = Arc::new(effective.settings.clone());
+        configs.push((
+            pkg.name.to_string(),
+            crate::paths::relative_to(pkg.manifest_path.as_std_path(), cwd),
+            effective,
+        ));
         for target in &pkg.targets {
             let Some(cfg_test) = selection.mode(target) else {
                 continue;
@@ -353,6 +379,7 @@ fn plan_manifest(cli: &Cli, cwd: &Path) -> Result<Plan, Fatal> {
                 roots: Roots::ModuleTree(target.src_path.clone().into_std_path_buf()),
                 extern_renames: renames(pkg, target),
                 cfg_test,
+                settings: settings.clone(),
             });
             metas.push(CrateMeta {
                 package_id: pkg.id.repr.clone(),
@@ -361,9 +388,16 @@ fn plan_manifest(cli: &Cli, cwd: &Path) -> Result<Plan, Fatal> {
             });
         }
     }
+    if !errors.is_empty() {
+        return Err(Fatal(format!(
+            "invalid configuration in Cargo.toml\n{}",
+            effective_config::render_errors(&errors).trim_end()
+        )));
+    }
     Ok(Plan {
         crates,
         meta: metas,
         json_base: meta.workspace_root.into_std_path_buf(),
+        configs,
     })
 }

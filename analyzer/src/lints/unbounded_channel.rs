@@ -53,14 +53,21 @@ tx.send(frame).await?;
 Where losing messages is acceptable (metrics, progress reports), keep it bounded and use
 `try_send`, dropping the message when the queue is full.
 
+With `unbounded-above = N` in `[package.metadata.bpcheck]`, a bounded channel whose capacity
+is known to be larger than `N` is reported too, as effectively unbounded. A team's own
+constructors (`"myq::unbounded" = "unbounded"` under `[package.metadata.bpcheck.channels]`)
+are reported at each call.
+
 ### How to allow
 On the command line: `cargo bpcheck -A BP001` (or `-A unbounded-channel`). For one place, when
 something else bounds the queue (for example a semaphore held for the message's lifetime), put
-`// bpcheck:allow(unbounded-channel)` on the line of the call or the line above it.
+`// bpcheck:allow(unbounded-channel) why` on the line of the call or the line above it, or
+`#[bpcheck::allow(unbounded-channel, reason = "why")]` on the item.
 "#,
 };
 
 pub(crate) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
+    over_limit(model, out);
     for (i, ch) in model
         .channels
         .iter()
@@ -108,6 +115,26 @@ pub(crate) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
                 "use a bounded channel with a chosen capacity so senders wait when it is full; use `try_send` and drop the message where losing it is acceptable",
             )
             .with_confidence(confidence),
+        );
+    }
+}
+
+/// Bounded channels whose capacity is above the configured `unbounded-above`.
+fn over_limit(model: &Model, out: &mut Vec<Diagnostic>) {
+    for (ch, limit) in model.channels.iter().zip(&model.over_limit) {
+        let Some(limit) = limit else { continue };
+        out.push(
+            Diagnostic::new(
+                LintId::UnboundedChannel,
+                format!(
+                    "effectively unbounded channel: capacity {} is above the configured {limit}",
+                    ch.capacity.describe()
+                ),
+                ch.range,
+                "a queue this long never pushes back on its senders in practice",
+            )
+            .with_note("the package's configuration sets `unbounded-above`: larger queues only move the failure to memory and latency")
+            .with_help("choose a capacity the consumer can drain in the latency you accept"),
         );
     }
 }

@@ -83,13 +83,20 @@ pub struct Config {
     /// Findings at `deny` level below this confidence are reported as warnings
     /// (`--fail-on certain` fails only on findings whose every step was followed).
     pub fail_on: crate::diagnostic::Confidence,
+    /// File contents to use instead of what is on disk (an editor's unsaved buffers), by
+    /// path as the loader finds it.
+    pub overlay: Overlay,
 }
+
+/// Unsaved file contents by path.
+pub type Overlay = std::sync::Arc<std::collections::HashMap<std::path::PathBuf, String>>;
 
 impl Default for Config {
     fn default() -> Self {
         Config {
             levels: LintLevels::default(),
             fail_on: crate::diagnostic::Confidence::Possible,
+            overlay: Overlay::default(),
         }
     }
 }

@@ -110,7 +110,7 @@ impl Analysis {
 
 /// Loads, parses and analyzes the given crates.
 pub fn analyze(crates: &[CrateInput], config: &Config) -> Analysis {
-    let loaded = load::load(crates);
+    let loaded = load::load(crates, &config.overlay);
     let model = model::Model::build(&loaded, crates);
     let mut diagnostics = loaded.diagnostics.clone();
     diagnostics.extend(lints::run_all(&model));

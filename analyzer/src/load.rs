@@ -43,7 +43,8 @@ struct Parsed {
 }
 
 /// Loads every crate.
-pub fn load(crates: &[CrateInput]) -> Loaded {
+/// Files in `overlay` are read from it instead of the disk.
+pub fn load(crates: &[CrateInput], overlay: &crate::config::Overlay) -> Loaded {
     let mut loaded = Loaded::default();
     let mut dir_owner: Vec<bool> = Vec::new();
     let mut by_path: HashMap<(usize, PathBuf), FileId> = HashMap::new();
@@ -81,7 +82,10 @@ pub fn load(crates: &[CrateInput]) -> Loaded {
         let parsed: Vec<Parsed> = level
             .par_iter()
             .enumerate()
-            .map(|(i, job)| parse_one(FileId(base + i as u32), job, crates[job.krate].cfg_test))
+            .map(|(i, job)| {
+                let id = FileId(base + i as u32);
+                parse_one(id, job, crates[job.krate].cfg_test, overlay)
+            })
             .collect();
         let mut next = Vec::new();
         for (job, p) in level.drain(..).zip(parsed) {
@@ -227,9 +231,13 @@ fn link(facts: &mut [FileFacts], decl: &ModDecl, child: FileId) {
     }
 }
 
-fn parse_one(id: FileId, job: &Job, cfg_test: bool) -> Parsed {
+fn parse_one(id: FileId, job: &Job, cfg_test: bool, overlay: &crate::config::Overlay) -> Parsed {
     let at = job.from.as_ref().map(|d| d.range);
-    let bytes = match std::fs::read(&job.path) {
+    let bytes = match overlay.get(&job.path) {
+        Some(text) => Ok(text.clone().into_bytes()),
+        None => std::fs::read(&job.path),
+    };
+    let bytes = match bytes {
         Ok(b) => b,
         Err(e) => {
             return failed(unreadable(

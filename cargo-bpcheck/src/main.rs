@@ -10,6 +10,7 @@ mod args;
 mod config_file;
 mod effective_config;
 mod explain;
+mod lsp;
 mod paths;
 mod render_graph;
 mod render_human;
@@ -47,6 +48,10 @@ fn main() -> ExitCode {
 }
 
 fn run() -> Result<ExitCode, Fatal> {
+    // `cargo bpcheck lsp`: the language server, before any argument parsing.
+    if args::normalized_args().get(1).is_some_and(|a| a == "lsp") {
+        return lsp::run();
+    }
     // clap prints help/version (exit 0) or the usage error (exit 2) itself.
     let matches = args::Cli::command()
         .try_get_matches_from(args::normalized_args())

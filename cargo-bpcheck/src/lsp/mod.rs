@@ -174,7 +174,13 @@ impl Server<'_> {
         let Some((manifest, analysis)) = self.packages.analyze(&path, &self.buffers) else {
             return;
         };
-        let by_doc = convert::by_document(&analysis);
+        let mut by_doc = convert::by_document(&analysis);
+        // The document that changed always gets its list, empty or not.
+        if let Ok(uri) = Url::from_file_path(&path) {
+            if !by_doc.iter().any(|(u, _)| *u == uri) {
+                by_doc.push((uri, Vec::new()));
+            }
+        }
         let before = self.published.remove(&manifest).unwrap_or_default();
         let mut now = HashSet::new();
         for (uri, diags) in by_doc {

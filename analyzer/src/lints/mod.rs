@@ -7,6 +7,7 @@
 mod ask_cycle;
 mod bounded_cycle;
 mod competing_gateways;
+mod futurelock;
 mod input;
 mod permit_dropped;
 mod permit_inside_task;
@@ -44,6 +45,7 @@ pub enum LintId {
     UnadmittedEntry,
     ZeroCapacityChannel,
     AskCycle,
+    Futurelock,
     ParseError,
     UnreadableFile,
     MissingModule,
@@ -61,6 +63,7 @@ impl LintId {
         LintId::UnadmittedEntry,
         LintId::ZeroCapacityChannel,
         LintId::AskCycle,
+        LintId::Futurelock,
         LintId::ParseError,
         LintId::UnreadableFile,
         LintId::MissingModule,
@@ -78,6 +81,7 @@ impl LintId {
             LintId::UnadmittedEntry => &unadmitted_entry::INFO,
             LintId::ZeroCapacityChannel => &zero_capacity::INFO,
             LintId::AskCycle => &ask_cycle::INFO,
+            LintId::Futurelock => &futurelock::INFO,
             LintId::ParseError => &input::PARSE_ERROR,
             LintId::UnreadableFile => &input::UNREADABLE_FILE,
             LintId::MissingModule => &input::MISSING_MODULE,
@@ -106,6 +110,7 @@ pub(crate) fn run_all(model: &Model) -> Vec<Diagnostic> {
     unadmitted_entry::check(model, &mut out);
     zero_capacity::check(model, &mut out);
     ask_cycle::check(model, &mut out);
+    futurelock::check(model, &mut out);
     out
 }
 

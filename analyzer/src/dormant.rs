@@ -534,7 +534,10 @@ pub(crate) fn futurelocks(ix: &Index<'_>, flow: &Flow, model: &Model) -> Vec<Fut
                     .filter(|(j, _)| *j != k)
                     .map(|(_, a)| a.end)
                     .collect();
-                let goes_on = others.iter().any(|e| *e != ArmEnd::Return);
+                // After the select in the same turn (or with no loop around it): an arm that
+                // falls through; after the select's loop: an arm that breaks out of it.
+                let falls = others.contains(&ArmEnd::Falls);
+                let breaks = others.contains(&ArmEnd::Break);
                 let next_turn = others
                     .iter()
                     .any(|e| matches!(e, ArmEnd::Falls | ArmEnd::Continue));
@@ -606,7 +609,12 @@ pub(crate) fn futurelocks(ix: &Index<'_>, flow: &Flow, model: &Model) -> Vec<Fut
                             Some(j) if j != k => SecondWait::OtherBranch,
                             _ => continue,
                         }
-                    } else if p >= sel.range.end && goes_on {
+                    } else if p >= sel.range.end
+                        && match sel.loop_id {
+                            Some(sl) if !in_loop(ff, loop_id, sl) => breaks,
+                            _ => falls,
+                        }
+                    {
                         SecondWait::AfterSelect
                     } else if p < sel.range.start
                         && next_turn

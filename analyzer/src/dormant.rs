@@ -497,10 +497,22 @@ pub(crate) fn futurelocks(ix: &Index<'_>, flow: &Flow, model: &Model) -> Vec<Fut
         let file = FileId(f as u32);
         for sel in &ff.selects {
             let Some(body) = sel.body else { continue };
+            // `futures::select!` polls a bare local by reference; tokio's moves it in.
+            let by_ref_macro = matches!(
+                ix.resolver.resolve(&sel.path),
+                Res::Extern(p) if p.first().is_some_and(|c| c == "futures" || c == "futures_util")
+            );
             for (k, arm) in sel.arms.iter().enumerate() {
-                let Some((name, true)) = &arm.polled else {
+                let Some((name, explicit)) = &arm.polled else {
                     continue;
                 };
+                // A bare local moved into tokio's `select!`: its future still lives on when it
+                // was pinned in place (`tokio::pin!(fut)` moves only the pinned reference),
+                // until the end of its block, but it is never polled again.
+                let moved = !explicit && !by_ref_macro;
+                if moved && !ff.pinned.iter().any(|(b, n)| *b == Some(body) && n == name) {
+                    continue;
+                }
                 // The binding of the polled local: the last `let` of it before the select.
                 let Some(l) = ff
                     .lets
@@ -617,6 +629,7 @@ pub(crate) fn futurelocks(ix: &Index<'_>, flow: &Flow, model: &Model) -> Vec<Fut
                     {
                         SecondWait::AfterSelect
                     } else if p < sel.range.start
+                        && !moved
                         && next_turn
                         && turn_loop.is_some_and(|tl| in_loop(ff, loop_id, tl))
                     {

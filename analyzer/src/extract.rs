@@ -773,6 +773,7 @@ impl Extractor {
             range,
             arms: Vec::new(),
             loop_id: self.cur_loop,
+            path: self.path_ref(&m.path),
         });
         for (branch, arm) in parsed.arms.iter().enumerate() {
             let handler = match &arm.handler {
@@ -1377,6 +1378,11 @@ impl<'ast> Visit<'ast> for Extractor {
     fn visit_local(&mut self, l: &'ast syn::Local) {
         let Some(init) = &l.init else { return };
         let id = self.expr(&init.expr);
+        if let (syn::Expr::Macro(m), PatFact::Bind(name)) = (strip(&init.expr), pat_fact(&l.pat)) {
+            if m.mac.path.segments.last().is_some_and(|s| s.ident == "pin") {
+                self.facts.pinned.push((self.body, name));
+            }
+        }
         let range = FileRange {
             end: self.range(l.semi_token.span).end,
             ..self.range(l.let_token.span)
@@ -1398,6 +1404,17 @@ impl<'ast> Visit<'ast> for Extractor {
             .unwrap_or_default();
         let handled = match name.as_str() {
             "select" => self.select_macro(m, false),
+            // `tokio::pin!(a, b)`, `pin_mut!(a)`: the locals are pinned where they are.
+            "pin" | "pin_mut" => {
+                if let Ok(names) =
+                    m.parse_body_with(Punctuated::<syn::Ident, syn::Token![,]>::parse_terminated)
+                {
+                    for n in names {
+                        self.facts.pinned.push((self.body, n.to_string()));
+                    }
+                }
+                false
+            }
             "select_biased" => self.select_macro(m, true),
             // Token templates and text: nothing that runs.
             "quote"

@@ -337,6 +337,8 @@ pub struct SelectFact {
     pub arms: Vec<SelectArmFact>,
     /// The innermost loop of its body around it.
     pub loop_id: Option<u32>,
+    /// The macro's path as written (`tokio::select`, `select`).
+    pub path: PathRef,
 }
 
 /// One arm of a `select!`: what its future polls and where its handler is.
@@ -386,6 +388,9 @@ pub struct FileFacts {
     pub assigns: Vec<AssignFact>,
     pub fors: Vec<ForFact>,
     pub selects: Vec<SelectFact>,
+    /// Locals pinned in place (`tokio::pin!(fut)`, `pin_mut!(fut)`, `let fut = pin!(..)`):
+    /// the future lives until the end of the block, whoever holds the pinned reference.
+    pub pinned: Vec<(Option<BodyId>, String)>,
     pub loops: Vec<LoopFact>,
     /// Expression statements whose value is dropped at once (`expr;`).
     pub discarded: Vec<ExprId>,

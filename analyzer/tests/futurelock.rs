@@ -214,3 +214,47 @@ pub async fn run(stop: tokio::sync::mpsc::Receiver<()>) {
 "#;
     assert_eq!(futurelocks(src), vec![(15, true)]);
 }
+
+#[test]
+fn futures_select_polls_a_bare_local_by_reference() {
+    let src = r#"
+use futures::{select, FutureExt};
+use std::sync::Arc;
+use tokio::sync::Mutex;
+pub async fn run(stop: futures::channel::oneshot::Receiver<()>) {
+    let mut stop = stop.fuse();
+    let m = Arc::new(Mutex::new(0u32));
+    let mut lock = Box::pin(m.lock().fuse());
+    select! {
+        _ = lock => {}
+        _ = stop => { *m.lock().await += 1; }
+    }
+}
+"#;
+    assert_eq!(futurelocks(src), vec![(8, true)]);
+}
+
+#[test]
+fn a_bare_local_moved_into_tokio_select_lives_on_only_when_pinned_in_place() {
+    let src = r#"
+use std::sync::Arc;
+use tokio::sync::Mutex;
+pub async fn run(mut stop: tokio::sync::mpsc::Receiver<()>) {
+    let m = Arc::new(Mutex::new(0u32));
+    let lock = m.lock();
+    tokio::pin!(lock);
+    tokio::select! {
+        _ = lock => {}
+        _ = stop.recv() => {}
+    }
+    *m.lock().await += 1;
+    let boxed = Box::pin(m.lock());
+    tokio::select! {
+        _ = boxed => {}
+        _ = stop.recv() => {}
+    }
+    *m.lock().await += 1;
+}
+"#;
+    assert_eq!(futurelocks(src), vec![(6, true)]);
+}

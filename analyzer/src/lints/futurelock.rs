@@ -16,7 +16,10 @@ pub(crate) static INFO: LintInfo = LintInfo {
 A future that waits in line for a resource, created before a `select!` and polled there by
 reference, while the same task waits for the same resource again:
 1. the future is bound first (`let fut = ..;` then `tokio::pin!(fut)`, `Box::pin(..)`,
-   `.boxed()`, `pin!(..)`) and a branch polls it in place (`&mut fut`, `fut.as_mut()`);
+   `.boxed()`, `pin!(..)`) and a branch polls it in place (`&mut fut`, `fut.as_mut()`,
+   `Pin::new(&mut fut)`, a bare `fut` in `futures::select!`), or a bare `fut` pinned in place
+   is moved into tokio's `select!` (the pinned reference moves; the future lives on, never
+   polled again, until the end of its block);
 2. it waits for a tokio `Mutex` or `RwLock` (`lock`, `read`, `write`), a tokio `Semaphore`
    permit (`acquire`, `acquire_owned`, `acquire_many`), or a slot of a bounded tokio mpsc
    channel (`send`, `reserve`), directly or inside a crate `async fn` it calls;

@@ -258,3 +258,34 @@ pub async fn run(mut stop: tokio::sync::mpsc::Receiver<()>) {
 "#;
     assert_eq!(futurelocks(src), vec![(6, true)]);
 }
+
+#[test]
+fn the_futurelock_of_the_classic_example() {
+    // A helper that takes the lock inside, raced by reference against a timer whose branch
+    // calls a helper that takes it again; the lock is passed by `clone()`.
+    let src = r#"
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Mutex;
+async fn do_stuff(lock: Arc<Mutex<()>>) {
+    let _guard = lock.lock().await;
+    tokio::time::sleep(Duration::from_millis(5)).await;
+}
+async fn do_async_thing(label: &str, lock: Arc<Mutex<()>>) {
+    let _guard = lock.lock().await;
+    println!("{label}");
+}
+pub async fn run() {
+    let lock = Arc::new(Mutex::new(()));
+    let future1 = do_stuff(lock.clone());
+    tokio::pin!(future1);
+    tokio::select! {
+        _ = &mut future1 => {}
+        _ = tokio::time::sleep(Duration::from_millis(500)) => {
+            do_async_thing("op2", lock.clone()).await;
+        }
+    }
+}
+"#;
+    assert_eq!(futurelocks(src), vec![(15, true)]);
+}

@@ -56,6 +56,8 @@ pub struct Futurelock {
     pub created_via: Option<String>,
     /// The `select!` branch that polls it by reference.
     pub polled: FileRange,
+    /// The branch whose win leaves the future unpolled (its first token).
+    pub abandoned: Option<FileRange>,
     /// The second wait.
     pub second: FileRange,
     /// The crate function called there, when the wait is inside it.
@@ -616,9 +618,17 @@ pub(crate) fn futurelocks(ix: &Index<'_>, flow: &Flow, model: &Model) -> Vec<Fut
                     if p <= lr.end || p >= l.scope_end || e == fut {
                         continue;
                     }
-                    let at = if within(sel.range, p) {
+                    // The first other arm whose win leads to the wait.
+                    let arm_ending = |ok: &dyn Fn(ArmEnd) -> bool| {
+                        sel.arms
+                            .iter()
+                            .enumerate()
+                            .find(|(j, a)| *j != k && ok(a.end))
+                            .map(|(_, a)| a.start)
+                    };
+                    let (at, abandoned) = if within(sel.range, p) {
                         match handler_of(p) {
-                            Some(j) if j != k => SecondWait::OtherBranch,
+                            Some(j) if j != k => (SecondWait::OtherBranch, Some(sel.arms[j].start)),
                             _ => continue,
                         }
                     } else if p >= sel.range.end
@@ -627,13 +637,20 @@ pub(crate) fn futurelocks(ix: &Index<'_>, flow: &Flow, model: &Model) -> Vec<Fut
                             _ => falls,
                         }
                     {
-                        SecondWait::AfterSelect
+                        let arm = match sel.loop_id {
+                            Some(sl) if !in_loop(ff, loop_id, sl) => {
+                                arm_ending(&|e| e == ArmEnd::Break)
+                            }
+                            _ => arm_ending(&|e| e == ArmEnd::Falls),
+                        };
+                        (SecondWait::AfterSelect, arm)
                     } else if p < sel.range.start
                         && !moved
                         && next_turn
                         && turn_loop.is_some_and(|tl| in_loop(ff, loop_id, tl))
                     {
-                        SecondWait::NextTurn
+                        let arm = arm_ending(&|e| matches!(e, ArmEnd::Falls | ArmEnd::Continue));
+                        (SecondWait::NextTurn, arm)
                     } else {
                         continue;
                     };
@@ -665,6 +682,7 @@ pub(crate) fn futurelocks(ix: &Index<'_>, flow: &Flow, model: &Model) -> Vec<Fut
                         created,
                         created_via: created_via.clone(),
                         polled: arm.future.unwrap_or(sel.range),
+                        abandoned,
                         second: range,
                         second_via,
                         at,

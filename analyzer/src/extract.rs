@@ -790,9 +790,11 @@ impl Extractor {
                 .as_ref()
                 .filter(|_| polled.is_some())
                 .map(|f| self.range(f.span()));
+            let start = self.range(arm.start);
             self.facts.selects[select as usize]
                 .arms
                 .push(crate::facts::SelectArmFact {
+                    start,
                     polled,
                     future,
                     handler,
@@ -818,6 +820,8 @@ impl Extractor {
 
 /// One arm of a select macro; `future` is `None` for `else`/`default`/`complete`.
 struct SelectArm {
+    /// The first token of the arm (its pattern, `else`, `default`).
+    start: Span,
     future: Option<syn::Expr>,
     guard: Option<syn::Expr>,
     handler: syn::Expr,
@@ -837,6 +841,7 @@ fn parse_select(input: syn::parse::ParseStream) -> syn::Result<ParsedSelect> {
     }
     let mut arms = Vec::new();
     while !input.is_empty() {
+        let start = input.span();
         let future = if input.peek(syn::Token![else]) {
             input.parse::<syn::Token![else]>()?;
             None
@@ -868,6 +873,7 @@ fn parse_select(input: syn::parse::ParseStream) -> syn::Result<ParsedSelect> {
             }
         }
         arms.push(SelectArm {
+            start,
             future,
             guard,
             handler,

@@ -344,6 +344,8 @@ pub struct SelectFact {
 /// One arm of a `select!`: what its future polls and where its handler is.
 #[derive(Clone, Debug)]
 pub struct SelectArmFact {
+    /// The arm's first token (its pattern, `else`).
+    pub start: FileRange,
     /// The local whose future this arm polls in place (`&mut fut`, `fut.as_mut()`,
     /// `Pin::new(&mut fut)`; `true`), or a bare local (`fut`; `false`): the future outlives
     /// the select.

@@ -92,7 +92,7 @@ fn resource(model: &Model, r: Resource) -> (String, &'static str) {
         ),
         Resource::Chan(c) => (
             format!("the bounded channel `{}`", model.channels[c as usize].name),
-            "a freed slot goes to the first waiting sender in line, and the receiver sees an empty queue",
+            "a freed slot goes to the first sender in line",
         ),
     }
 }
@@ -124,7 +124,7 @@ fn diagnostic(model: &Model, f: &Futurelock) -> Diagnostic {
             f.local
         ),
     };
-    Diagnostic::new(
+    let mut d = Diagnostic::new(
         LintId::Futurelock,
         format!(
             "`{}` waits in line for {what} and is left unpolled by `select!` while its task waits for it again",
@@ -136,11 +136,22 @@ fn diagnostic(model: &Model, f: &Futurelock) -> Diagnostic {
     .with_label(
         f.polled,
         "polled here by reference: when another branch wins, it stays alive and keeps its place in line",
-    )
-    .with_label(f.second, second)
+    );
+    if let Some(r) = f.abandoned {
+        d = d.with_label(
+            r,
+            format!("when this branch wins, `{}` stays alive, unpolled", f.local),
+        );
+    }
+    d.with_label(f.second, second)
     .with_note(format!(
-        "{handoff}, polled or not: it is handed to `{}`, which nobody polls, and this wait never ends",
-        f.local
+        "{handoff}, polled or not: it is handed to `{}`, which nobody polls, and this wait never ends{}",
+        f.local,
+        if matches!(f.resource, Resource::Chan(_)) {
+            " (the receiver sees an empty queue while every sender waits)"
+        } else {
+            ""
+        }
     ))
     .with_help(format!(
         "drop it first (`drop({})`), create it inside the `select!` so the macro drops it, run it as its own task (`tokio::spawn`), or keep polling it (await `&mut {}`) instead of waiting again",

@@ -624,8 +624,8 @@ impl LockKind {
 /// waiter's future is polled again (a FIFO queue of waiters over a semaphore): (type,
 /// constructors, kind). A waiter that is kept alive but no longer polled keeps the lock from
 /// everyone after it. Locks that only wake a waiter and let whoever polls first take the
-/// lock (`futures::lock::Mutex`, `async_lock::Mutex`) are not listed: a later attempt takes
-/// a free lock.
+/// lock are not listed: a later `futures::lock::Mutex` attempt takes a free lock, and
+/// `async_lock::Mutex` hands off only in its starvation mode (after 0.5 ms of waiting).
 static HANDOFF_LOCKS: &[(&str, &[&str], LockKind)] = &[
     (
         "tokio::sync::Mutex",

@@ -33,8 +33,9 @@ block), it is created inside the `select!` (the macro drops it), it runs as its 
 awaits the same future again (`(&mut fut).await`), or both are shared reads of a `RwLock`. A
 channel with room for more than one message, or a semaphore with more than one permit, is not
 reported: one unpolled waiter holds one slot and the second wait takes another. Locks that
-wake a waiter without handing it the lock (`futures::lock::Mutex`, `async_lock::Mutex`) do not
-deadlock this way and are not followed.
+wake a waiter without handing it the lock are not followed: a later `futures::lock::Mutex`
+attempt takes the freed lock; `async_lock`'s locks and semaphores hand off only in their
+starvation mode, after a wait of their own choosing.
 
 The finding is `possible` when the resource's identity went through something the analysis
 merges (a parameter that several callers fill, a capacity or permit count it cannot read).

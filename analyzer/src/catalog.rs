@@ -604,6 +604,118 @@ pub fn type_kind(path: &[String]) -> Option<TypeKind> {
     }
 }
 
+/// An async lock type.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum LockKind {
+    Mutex,
+    RwLock,
+}
+
+impl LockKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            LockKind::Mutex => "mutex",
+            LockKind::RwLock => "read-write lock",
+        }
+    }
+}
+
+/// Async locks that hand a freed lock to the first waiter in line, whether or not that
+/// waiter's future is polled again (a FIFO queue of waiters over a semaphore): (type,
+/// constructors, kind). A waiter that is kept alive but no longer polled keeps the lock from
+/// everyone after it. Locks that only wake a waiter and let whoever polls first take the
+/// lock are not listed: a later `futures::lock::Mutex` attempt takes a free lock, and
+/// `async_lock::Mutex` hands off only in its starvation mode (after 0.5 ms of waiting).
+static HANDOFF_LOCKS: &[(&str, &[&str], LockKind)] = &[
+    (
+        "tokio::sync::Mutex",
+        &["tokio::sync::Mutex::new", "tokio::sync::Mutex::const_new"],
+        LockKind::Mutex,
+    ),
+    (
+        "tokio::sync::RwLock",
+        &[
+            "tokio::sync::RwLock::new",
+            "tokio::sync::RwLock::const_new",
+            "tokio::sync::RwLock::with_max_readers",
+        ],
+        LockKind::RwLock,
+    ),
+];
+
+/// The lock a constructor call (canonical path) makes, when it is a hand-off lock.
+pub fn lock_ctor(path: &str) -> Option<LockKind> {
+    HANDOFF_LOCKS
+        .iter()
+        .find(|(_, ctors, _)| ctors.contains(&path))
+        .map(|(_, _, k)| *k)
+}
+
+/// The lock a declared type (canonical path) is, when it is a hand-off lock.
+pub fn lock_type(path: &[String]) -> Option<LockKind> {
+    let p = canonicalize(path).join("::");
+    HANDOFF_LOCKS
+        .iter()
+        .find(|(ty, _, _)| *ty == p)
+        .map(|(_, _, k)| *k)
+}
+
+/// How a lock method waits for its lock: `Some(true)` for exclusive access (`lock`,
+/// `write`), `Some(false)` for shared access (`read`); `None` for a method that does not wait
+/// in line (`try_lock`, `blocking_lock`, ...).
+pub fn lock_wait(method: &str) -> Option<bool> {
+    match method {
+        "lock" | "lock_owned" | "write" | "write_owned" => Some(true),
+        "read" | "read_owned" => Some(false),
+        _ => None,
+    }
+}
+
+/// Methods of a lock that return its guard (waiting or not).
+pub fn is_lock_guard_method(method: &str) -> bool {
+    lock_wait(method).is_some()
+        || matches!(
+            method,
+            "try_lock"
+                | "try_read"
+                | "try_write"
+                | "try_lock_owned"
+                | "try_read_owned"
+                | "try_write_owned"
+                | "blocking_lock"
+                | "blocking_read"
+                | "blocking_write"
+        )
+}
+
+/// Semaphores (canonical type path) whose freed permits go to the first waiter in line,
+/// polled or not.
+pub fn is_handoff_semaphore(path: &str) -> bool {
+    matches!(path, "tokio::sync::Semaphore")
+}
+
+/// Acquire methods that wait in a semaphore's queue (the `try_` ones never wait).
+pub fn is_queued_acquire(method: &str) -> bool {
+    matches!(
+        method,
+        "acquire" | "acquire_owned" | "acquire_many" | "acquire_many_owned"
+    )
+}
+
+/// Bounded channel constructors (canonical path) whose free slots go to the first waiting
+/// sender in line, polled or not (tokio's mpsc: a semaphore of slots).
+pub fn is_handoff_channel(ctor: &str) -> bool {
+    matches!(ctor, "tokio::sync::mpsc::channel")
+}
+
+/// Methods of such a channel's sender that wait in line for a slot.
+pub fn is_queued_send(method: &str) -> bool {
+    matches!(
+        method,
+        "send" | "reserve" | "reserve_owned" | "reserve_many"
+    )
+}
+
 /// True when a type path (canonical) is a channel's sending half.
 pub fn is_sender_type(path: &[String]) -> bool {
     const SENDERS: &[&str] = &[

@@ -45,7 +45,7 @@ impl Declared {
         };
         let mut out = Declared::default();
         let mut addresses = Vec::new();
-        let mut add = |site: DeclSite, kind: TypeKind, name: String, range| {
+        let mut add = |site: DeclSite, (kind, handoff): (TypeKind, bool), name: String, range| {
             let s = semaphores.len() as u32;
             let name = match kind {
                 TypeKind::Semaphore => name,
@@ -55,6 +55,7 @@ impl Declared {
                 name,
                 permits: Capacity::Unknown,
                 range,
+                handoff,
             });
             let v = match kind {
                 TypeKind::Semaphore => Val::Sem(s),
@@ -142,10 +143,14 @@ fn address_of(
     }
 }
 
-/// The known library type a written type path resolves to.
-fn kind_of(ix: &Index<'_>, ty: &PathRef) -> Option<TypeKind> {
+/// The known library type a written type path resolves to, and whether it is a semaphore
+/// that hands freed permits to the first waiter in line.
+fn kind_of(ix: &Index<'_>, ty: &PathRef) -> Option<(TypeKind, bool)> {
     match ix.resolver.resolve(ty) {
-        Res::Extern(path) => catalog::type_kind(&path),
+        Res::Extern(path) => catalog::type_kind(&path).map(|k| {
+            let handoff = catalog::is_handoff_semaphore(&catalog::canonicalize(&path).join("::"));
+            (k, handoff)
+        }),
         _ => None,
     }
 }

@@ -23,6 +23,7 @@ pub fn extract(id: FileId, file: &syn::File, text: &str, cfg_test: bool) -> File
         inline_dirs: Vec::new(),
         select_pos: None,
         cfg_test,
+        block_end: 0,
     };
     x.facts.scopes.push(Scope {
         is_module: true,
@@ -53,6 +54,8 @@ struct Extractor {
     select_pos: Option<SelectPos>,
     /// Code compiled only with `cfg(test)` is analyzed too.
     cfg_test: bool,
+    /// The end of the innermost block being visited.
+    block_end: u32,
 }
 
 impl Extractor {
@@ -204,6 +207,7 @@ impl Extractor {
             param_types: Vec::new(),
             param_type_paths: Vec::new(),
             param_type_args: Vec::new(),
+            param_lock_types: Vec::new(),
             returns: Vec::new(),
             public: false,
             is_async: false,
@@ -275,6 +279,14 @@ impl Extractor {
                 }),
             })
             .collect();
+        self.facts.bodies[id.idx as usize].param_lock_types = sig
+            .inputs
+            .iter()
+            .map(|a| match a {
+                syn::FnArg::Receiver(_) => None,
+                syn::FnArg::Typed(t) => self.lock_type(&t.ty),
+            })
+            .collect();
         if let Some(ret) = self.block_value(block) {
             self.facts.bodies[id.idx as usize].returns.push(ret);
         }
@@ -282,17 +294,53 @@ impl Extractor {
     }
 
     /// `let pat = init` (also `if let`, `while let` and match arms).
-    fn let_fact(&mut self, pat: &syn::Pat, init: ExprId) {
-        let ty = match pat {
-            syn::Pat::Type(t) => self.type_path(&t.ty),
-            _ => None,
+    fn let_fact(&mut self, pat: &syn::Pat, init: ExprId, range: Option<FileRange>) {
+        let (ty, lock_ty) = match pat {
+            syn::Pat::Type(t) => (self.type_path(&t.ty), self.lock_type(&t.ty)),
+            _ => (None, None),
         };
         self.facts.lets.push(LetFact {
             body: self.body,
             pat: pat_fact(pat),
             init,
             ty,
+            lock_ty,
+            range,
+            scope_end: self.block_end,
+            loop_id: self.cur_loop,
         });
+    }
+
+    /// The lock type among a declared type's wrappers, as a path to resolve
+    /// (`&Arc<tokio::sync::RwLock<T>>` -> `tokio::sync::RwLock`).
+    fn lock_type(&self, ty: &syn::Type) -> Option<PathRef> {
+        let mut ty = ty;
+        for _ in 0..8 {
+            ty = match ty {
+                syn::Type::Reference(r) => &r.elem,
+                syn::Type::Paren(p) => &p.elem,
+                syn::Type::Group(g) => &g.elem,
+                syn::Type::Path(p) if p.qself.is_none() => {
+                    let last = p.path.segments.last()?;
+                    let name = last.ident.to_string();
+                    if matches!(name.as_str(), "Mutex" | "RwLock") {
+                        return Some(self.path_ref(&p.path));
+                    }
+                    if !matches!(name.as_str(), "Arc" | "Rc" | "Box" | "Option" | "Pin") {
+                        return None;
+                    }
+                    match &last.arguments {
+                        syn::PathArguments::AngleBracketed(args) => match args.args.first() {
+                            Some(syn::GenericArgument::Type(inner)) => inner,
+                            _ => return None,
+                        },
+                        _ => return None,
+                    }
+                }
+                _ => return None,
+            };
+        }
+        None
     }
 
     /// A declared type as a path to resolve, through references, parentheses and the
@@ -326,11 +374,13 @@ impl Extractor {
             };
             let range = self.range(ident.span());
             let ty_arg = self.type_arg(&f.ty);
+            let lock_ty = self.lock_type(&f.ty);
             self.facts.fields.push(crate::facts::FieldDecl {
                 owner: owner.clone(),
                 name: ident.to_string(),
                 ty,
                 ty_arg,
+                lock_ty,
                 range,
             });
         }
@@ -568,7 +618,7 @@ impl Extractor {
                 let mut alts = Vec::new();
                 for arm in &m.arms {
                     // An arm's pattern binds parts of the scrutinee, like `let`.
-                    self.let_fact(&arm.pat, scrutinee);
+                    self.let_fact(&arm.pat, scrutinee, None);
                     if let Some((_, g)) = &arm.guard {
                         self.visit_expr(g);
                     }
@@ -578,7 +628,7 @@ impl Extractor {
             }
             E::Let(l) => {
                 let init = self.expr(&l.expr);
-                self.let_fact(&l.pat, init);
+                self.let_fact(&l.pat, init, None);
                 self.other()
             }
             E::Assign(a) => {
@@ -628,6 +678,22 @@ impl Extractor {
                 self.facts.fors[idx].loop_id = self.in_loop(|x| x.visit_block(&f.body));
                 self.other()
             }
+            // `pin!(fut)`, `std::pin::pin!(fut)`: the same future, pinned in place.
+            E::Macro(m) if m.mac.path.segments.last().is_some_and(|s| s.ident == "pin") => {
+                match m.mac.parse_body::<syn::Expr>() {
+                    Ok(inner) => {
+                        let saved = self.in_macro;
+                        self.in_macro = true;
+                        let id = self.expr_awaited(&inner, awaited);
+                        self.in_macro = saved;
+                        id
+                    }
+                    Err(_) => {
+                        self.visit_macro(&m.mac);
+                        self.other()
+                    }
+                }
+            }
             E::Macro(m) => {
                 if let Some(call) = self.channel_macro(&m.mac) {
                     return call;
@@ -660,6 +726,8 @@ impl Extractor {
             })
             .collect();
         let saved = self.scope;
+        let end = self.range(b.brace_token.span.close()).end;
+        let saved_end = std::mem::replace(&mut self.block_end, end);
         if !items.is_empty() {
             self.scope = self.new_scope(Scope {
                 parent: Some(self.scope),
@@ -684,6 +752,7 @@ impl Extractor {
             }
         }
         self.scope = saved;
+        self.block_end = saved_end;
         tail
     }
 
@@ -707,8 +776,35 @@ impl Extractor {
             biased: biased_by_name || parsed.biased,
             branches: Vec::new(),
             range,
+            arms: Vec::new(),
+            loop_id: self.cur_loop,
+            path: self.path_ref(&m.path),
         });
         for (branch, arm) in parsed.arms.iter().enumerate() {
+            let handler = match &arm.handler {
+                syn::Expr::Block(b) => FileRange {
+                    end: self.range(b.block.brace_token.span.close()).end,
+                    ..self.range(b.block.brace_token.span.open())
+                },
+                h => self.range(h.span()),
+            };
+            let polled = arm.future.as_ref().and_then(polled_in_place);
+            // Small: `&mut fut`, `fut.as_mut()`.
+            let future = arm
+                .future
+                .as_ref()
+                .filter(|_| polled.is_some())
+                .map(|f| self.range(f.span()));
+            let start = self.range(arm.start);
+            self.facts.selects[select as usize]
+                .arms
+                .push(crate::facts::SelectArmFact {
+                    start,
+                    polled,
+                    future,
+                    handler,
+                    end: arm_end(&arm.handler),
+                });
             if let Some(fut) = &arm.future {
                 self.select_pos = Some(SelectPos {
                     select,
@@ -729,6 +825,8 @@ impl Extractor {
 
 /// One arm of a select macro; `future` is `None` for `else`/`default`/`complete`.
 struct SelectArm {
+    /// The first token of the arm (its pattern, `else`, `default`).
+    start: Span,
     future: Option<syn::Expr>,
     guard: Option<syn::Expr>,
     handler: syn::Expr,
@@ -748,6 +846,7 @@ fn parse_select(input: syn::parse::ParseStream) -> syn::Result<ParsedSelect> {
     }
     let mut arms = Vec::new();
     while !input.is_empty() {
+        let start = input.span();
         let future = if input.peek(syn::Token![else]) {
             input.parse::<syn::Token![else]>()?;
             None
@@ -779,6 +878,7 @@ fn parse_select(input: syn::parse::ParseStream) -> syn::Result<ParsedSelect> {
             }
         }
         arms.push(SelectArm {
+            start,
             future,
             guard,
             handler,
@@ -1305,7 +1405,16 @@ impl<'ast> Visit<'ast> for Extractor {
     fn visit_local(&mut self, l: &'ast syn::Local) {
         let Some(init) = &l.init else { return };
         let id = self.expr(&init.expr);
-        self.let_fact(&l.pat, id);
+        if let (syn::Expr::Macro(m), PatFact::Bind(name)) = (strip(&init.expr), pat_fact(&l.pat)) {
+            if m.mac.path.segments.last().is_some_and(|s| s.ident == "pin") {
+                self.facts.pinned.push((self.body, name));
+            }
+        }
+        let range = FileRange {
+            end: self.range(l.semi_token.span).end,
+            ..self.range(l.let_token.span)
+        };
+        self.let_fact(&l.pat, id, Some(range));
         if let Some((_, diverge)) = &init.diverge {
             self.visit_expr(diverge);
         }
@@ -1323,6 +1432,17 @@ impl<'ast> Visit<'ast> for Extractor {
         let handled = match name.as_str() {
             "topology" => self.topology_macro(m),
             "select" => self.select_macro(m, false),
+            // `tokio::pin!(a, b)`, `pin_mut!(a)`: the locals are pinned where they are.
+            "pin" | "pin_mut" => {
+                if let Ok(names) =
+                    m.parse_body_with(Punctuated::<syn::Ident, syn::Token![,]>::parse_terminated)
+                {
+                    for n in names {
+                        self.facts.pinned.push((self.body, n.to_string()));
+                    }
+                }
+                false
+            }
             "select_biased" => self.select_macro(m, true),
             // Token templates and text: nothing that runs.
             "quote"
@@ -1412,5 +1532,73 @@ impl Extractor {
                 _ => return scope,
             }
         }
+    }
+}
+
+/// The local a select branch's future polls without moving it: `&mut fut`, `fut.as_mut()`,
+/// `Pin::new(&mut fut)` (true), or a bare `fut` (false).
+fn polled_in_place(e: &syn::Expr) -> Option<(String, bool)> {
+    fn local(e: &syn::Expr) -> Option<String> {
+        match strip(e) {
+            syn::Expr::Path(p) if p.qself.is_none() => p.path.get_ident().map(|i| i.to_string()),
+            _ => None,
+        }
+    }
+    match strip(e) {
+        syn::Expr::Reference(r) if r.mutability.is_some() => match strip(&r.expr) {
+            syn::Expr::Unary(syn::ExprUnary {
+                op: syn::UnOp::Deref(_),
+                expr,
+                ..
+            }) => local(expr).map(|n| (n, true)),
+            inner => local(inner).map(|n| (n, true)),
+        },
+        syn::Expr::MethodCall(m) if m.method == "as_mut" && m.args.is_empty() => {
+            local(&m.receiver).map(|n| (n, true))
+        }
+        syn::Expr::Call(c)
+            if c.args.len() == 1
+                && matches!(strip(&c.func), syn::Expr::Path(p)
+                    if p.path.segments.len() >= 2
+                        && p.path.segments.last().is_some_and(|s| s.ident == "new")
+                        && p.path.segments[p.path.segments.len() - 2].ident == "Pin") =>
+        {
+            polled_in_place(&c.args[0])
+        }
+        inner => local(inner).map(|n| (n, false)),
+    }
+}
+
+/// How a select arm's handler ends, from its last statement.
+fn arm_end(e: &syn::Expr) -> ArmEnd {
+    match strip(e) {
+        syn::Expr::Return(_) => ArmEnd::Return,
+        syn::Expr::Break(_) => ArmEnd::Break,
+        syn::Expr::Continue(_) => ArmEnd::Continue,
+        syn::Expr::Macro(m)
+            if m.mac.path.segments.last().is_some_and(|s| {
+                matches!(
+                    s.ident.to_string().as_str(),
+                    "panic" | "unreachable" | "todo" | "unimplemented"
+                )
+            }) =>
+        {
+            ArmEnd::Return
+        }
+        syn::Expr::Block(b) => match b.block.stmts.last() {
+            Some(syn::Stmt::Expr(e, _)) => arm_end(e),
+            Some(syn::Stmt::Macro(m))
+                if m.mac.path.segments.last().is_some_and(|s| {
+                    matches!(
+                        s.ident.to_string().as_str(),
+                        "panic" | "unreachable" | "todo" | "unimplemented"
+                    )
+                }) =>
+            {
+                ArmEnd::Return
+            }
+            _ => ArmEnd::Falls,
+        },
+        _ => ArmEnd::Falls,
     }
 }

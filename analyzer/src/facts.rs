@@ -137,6 +137,9 @@ pub struct BodyFact {
     /// The first type argument of each parameter's declared type (`ActorRef<Ponger>` ->
     /// `Ponger`; `Self` in an impl is the impl's type).
     pub param_type_args: Vec<Option<String>>,
+    /// The lock type among each parameter's wrappers (`&Arc<tokio::sync::Mutex<T>>` ->
+    /// `tokio::sync::Mutex`).
+    pub param_lock_types: Vec<Option<PathRef>>,
     /// Returned values: the tail expression and every `return e`.
     pub returns: Vec<ExprId>,
     /// A function callable from outside its crate: `pub`, or a method of a trait impl.
@@ -255,6 +258,14 @@ pub struct LetFact {
     pub init: ExprId,
     /// `let x: T = ..`: the declared type, through references and wrappers.
     pub ty: Option<PathRef>,
+    /// `let x: Arc<tokio::sync::Mutex<T>> = ..`: the lock type among the wrappers.
+    pub lock_ty: Option<PathRef>,
+    /// A `let` statement (not `if let`, a match arm): from `let` to `;`.
+    pub range: Option<FileRange>,
+    /// The end of the block the binding lives in (where it is dropped).
+    pub scope_end: u32,
+    /// The innermost loop of its body around it.
+    pub loop_id: Option<u32>,
 }
 
 /// A named field of a struct declaration, with its declared type.
@@ -267,6 +278,8 @@ pub struct FieldDecl {
     pub ty: PathRef,
     /// The first type argument of that type (`ActorRef<Ponger>` -> `Ponger`).
     pub ty_arg: Option<String>,
+    /// The lock type among the wrappers (`Arc<tokio::sync::Mutex<T>>` -> `tokio::sync::Mutex`).
+    pub lock_ty: Option<PathRef>,
     /// The field's name in the declaration.
     pub range: FileRange,
 }
@@ -320,6 +333,42 @@ pub struct SelectFact {
     pub biased: bool,
     pub branches: Vec<ExprId>,
     pub range: FileRange,
+    /// Every arm in order (`else` too), indexed like [`SelectPos::branch`].
+    pub arms: Vec<SelectArmFact>,
+    /// The innermost loop of its body around it.
+    pub loop_id: Option<u32>,
+    /// The macro's path as written (`tokio::select`, `select`).
+    pub path: PathRef,
+}
+
+/// One arm of a `select!`: what its future polls and where its handler is.
+#[derive(Clone, Debug)]
+pub struct SelectArmFact {
+    /// The arm's first token (its pattern, `else`).
+    pub start: FileRange,
+    /// The local whose future this arm polls in place (`&mut fut`, `fut.as_mut()`,
+    /// `Pin::new(&mut fut)`; `true`), or a bare local (`fut`; `false`): the future outlives
+    /// the select.
+    pub polled: Option<(String, bool)>,
+    /// The future expression, when it polls a local.
+    pub future: Option<FileRange>,
+    /// The handler expression.
+    pub handler: FileRange,
+    /// How the handler ends.
+    pub end: ArmEnd,
+}
+
+/// How a select arm's handler ends, from its last statement.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum ArmEnd {
+    /// Goes on after the select.
+    Falls,
+    /// `continue`: the next turn of the loop.
+    Continue,
+    /// `break`: after the loop.
+    Break,
+    /// `return`, a panic: nothing after it in this body runs.
+    Return,
 }
 
 /// Everything extracted from one file.
@@ -341,6 +390,9 @@ pub struct FileFacts {
     pub assigns: Vec<AssignFact>,
     pub fors: Vec<ForFact>,
     pub selects: Vec<SelectFact>,
+    /// Locals pinned in place (`tokio::pin!(fut)`, `pin_mut!(fut)`, `let fut = pin!(..)`):
+    /// the future lives until the end of the block, whoever holds the pinned reference.
+    pub pinned: Vec<(Option<BodyId>, String)>,
     pub loops: Vec<LoopFact>,
     /// Expression statements whose value is dropped at once (`expr;`).
     pub discarded: Vec<ExprId>,

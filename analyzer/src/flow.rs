@@ -32,6 +32,8 @@ pub enum Val {
     Sem(u32),
     /// A permit taken from a semaphore.
     Permit(u32),
+    /// An async lock (index into [`crate::model::Model::locks`]).
+    Lock(u32),
     /// A closure: calling a local that holds it runs its body.
     Fn(BodyId),
     /// A value built by a tuple struct or enum variant (`State::Idle(iter)`): the variant's
@@ -105,6 +107,9 @@ pub struct Flow {
     pub chan_of_call: HashMap<(FileId, u32), ChanIdx>,
     /// Per file: call index -> semaphore created there.
     pub sem_of_call: HashMap<(FileId, u32), u32>,
+    /// Per file: call index -> async lock created there (the call also returns what the
+    /// lock holds).
+    pub lock_of_call: HashMap<(FileId, u32), u32>,
     /// Interned locals: binding body -> name -> id.
     vars: FxHashMap<BodyId, FxHashMap<String, u32>>,
     var_count: u32,
@@ -258,6 +263,7 @@ impl Flow {
         sem_of_call: HashMap<(FileId, u32), u32>,
         declared: Declared,
         actors: ActorsIn<'_>,
+        lock_of_call: HashMap<(FileId, u32), u32>,
     ) -> Flow {
         let (fixed, actor_types, mailboxes) = actors;
         // Channels below `fixed` exist before the flow: constructors', then actors' mailboxes.
@@ -270,6 +276,7 @@ impl Flow {
         let mut flow = Flow {
             chan_of_call,
             sem_of_call,
+            lock_of_call,
             ctor_body,
             mailboxes: actor_types
                 .iter()
@@ -290,6 +297,7 @@ impl Flow {
             .collect();
         if flow.chan_of_call.is_empty()
             && flow.sem_of_call.is_empty()
+            && flow.lock_of_call.is_empty()
             && declared.vals.is_empty()
             && spawn_files.is_empty()
             && flow.mailboxes.is_empty()
@@ -313,6 +321,7 @@ impl Flow {
             .chan_of_call
             .keys()
             .chain(flow.sem_of_call.keys())
+            .chain(flow.lock_of_call.keys())
             .map(|(file, _)| *file)
             .chain(decl_files)
             .map(|file| ix.file_crate.get(file.0 as usize).copied().unwrap_or(0))
@@ -1152,6 +1161,9 @@ impl Flow {
                         if let Some(a) = call.args.first() {
                             out = self.eval(ix, file, *a);
                         }
+                        if let Some(l) = self.lock_of_call.get(&(file, *i)) {
+                            out.insert(Val::Lock(*l), true);
+                        }
                     }
                     CallTarget::Api(Api::MergeStreams { prefer_first }) => {
                         if let (Some(a), Some(b)) = (call.args.first(), call.args.get(1)) {
@@ -1247,6 +1259,15 @@ impl Flow {
                     }
                 }
                 match catalog::channel_method(&mc.method) {
+                    // A lock's guard is what the lock holds, not the lock.
+                    Some(ChannelMethod::Same) if catalog::is_lock_guard_method(&mc.method) => {
+                        merge(
+                            &mut out,
+                            recv.into_iter()
+                                .filter(|(v, _)| !matches!(v, Val::Lock(_)))
+                                .collect(),
+                        )
+                    }
                     Some(ChannelMethod::Same) => merge(&mut out, recv),
                     Some(ChannelMethod::Recv) if catalog::is_stream_method(&mc.method) => {
                         merge(&mut out, recv)

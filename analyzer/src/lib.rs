@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod config;
 mod declared;
 pub mod diagnostic;
+pub mod dormant;
 mod extract;
 pub mod facts;
 pub mod flow;

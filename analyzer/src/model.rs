@@ -145,6 +145,18 @@ pub struct Semaphore {
     pub name: String,
     pub permits: Capacity,
     pub range: FileRange,
+    /// Freed permits go to the first waiter in line, polled or not (tokio's).
+    pub handoff: bool,
+}
+
+/// An async lock that hands a freed lock to the first waiter in line (tokio's `Mutex`,
+/// `RwLock`): a constructor call, or a declaration of that type.
+#[derive(Clone, Debug)]
+pub struct Lock {
+    /// The name it is bound to, or the declaration (`Shared.state`).
+    pub name: String,
+    pub kind: catalog::LockKind,
+    pub range: FileRange,
 }
 
 /// A permit acquisition (`acquire`, `acquire_owned`, `try_acquire`, ...).
@@ -195,6 +207,10 @@ pub struct Model {
     pub reply_waits: Vec<ReplyWait>,
     pub acquires: Vec<Acquire>,
     pub semaphores: Vec<Semaphore>,
+    pub locks: Vec<Lock>,
+    /// Futures waiting in a resource's line, left unpolled by a `select!` while their task
+    /// waits for the same resource (BP011).
+    pub futurelocks: Vec<crate::dormant::Futurelock>,
     pub spawns: Vec<crate::tasks::SpawnSite>,
     /// For each channel, the tasks that may run the body that created it.
     pub chan_creators: Vec<Vec<TaskIdx>>,
@@ -247,6 +263,16 @@ impl Model {
                 m.tasks.len() as u32,
                 m.semaphores.len() as u32,
             );
+            let l0 = m.locks.len() as u32;
+            m.locks.extend(p.locks);
+            m.futurelocks.extend(p.futurelocks.into_iter().map(|mut f| {
+                f.resource = match f.resource {
+                    crate::dormant::Resource::Lock(l) => crate::dormant::Resource::Lock(l + l0),
+                    crate::dormant::Resource::Sem(s) => crate::dormant::Resource::Sem(s + m0),
+                    crate::dormant::Resource::Chan(c) => crate::dormant::Resource::Chan(c + c0),
+                };
+                f
+            }));
             let (s0, r0, a0) = (m.sends.len(), m.recvs.len(), m.acquires.len());
             let p_reply_waits = p.reply_waits.len();
             m.reply_waits.extend(p.reply_waits.into_iter().map(|mut w| {
@@ -369,6 +395,9 @@ impl Model {
                             .unwrap_or_else(|| unnamed(&ix, call.body, "semaphore")),
                         permits: capacity_of(&ix.resolver, ff, call.args.get(permits_arg).copied()),
                         range: call.range,
+                        handoff: ix.call_paths[f][i]
+                            .as_deref()
+                            .is_some_and(|p| p.starts_with("tokio::sync::Semaphore::")),
                     });
                 }
                 let CallTarget::Api(Api::ChannelCtor { lib, kind }) = ix.call_targets[f][i] else {
@@ -441,14 +470,16 @@ impl Model {
             });
         }
         mailbox_capacities(&ix, &actors, &mailboxes, &mut model.channels);
-        let declared =
+        let mut declared =
             crate::declared::Declared::find(&ix, &mut model.semaphores, &actors, &mailboxes);
+        let lock_of_call = crate::dormant::find_locks(&ix, &mut model.locks, &mut declared);
         let flow = Flow::compute(
             &ix,
             chan_of_call,
             sem_of_call,
             declared,
             (model.channels.len(), &actors, &mailboxes),
+            lock_of_call,
         );
         let mut names_of: HashMap<FileId, HashMap<u32, String>> = HashMap::new();
         for inst in flow.instances.borrow().iter() {
@@ -510,6 +541,7 @@ impl Model {
         model.tasks = tasks.tasks;
         crate::annotations::rename(&model.declarations, &mut model.tasks, &mut model.channels);
         model.handler_of = std::mem::take(&mut handler_of);
+        model.futurelocks = crate::dormant::futurelocks(&ix, &flow, &model);
         model.cycles = crate::graph::blocking_cycles(&model);
         model.ask_cycles = crate::waits::ask_cycles(&model);
         model

@@ -13,6 +13,7 @@ pub const LINTS: &[(&str, &str)] = &[
     ("BP008", "zero-capacity-channel"),
     ("BP009", "ask-cycle"),
     ("BP010", "topology-drift"),
+    ("BP011", "futurelock"),
     ("BP012", "unused-allowance"),
 ];
 

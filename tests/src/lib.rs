@@ -456,7 +456,9 @@ pub fn default_level(code: &str) -> Option<&'static str> {
         "BP001" | "BP004" | "BP005" | "BP006" | "BP007" | "BP010" | "BP012" | "BP903" => {
             Some("warning")
         }
-        "BP002" | "BP003" | "BP008" | "BP009" | "BP900" | "BP901" | "BP902" => Some("error"),
+        "BP002" | "BP003" | "BP008" | "BP009" | "BP011" | "BP900" | "BP901" | "BP902" => {
+            Some("error")
+        }
         _ => None,
     }
 }

@@ -7,6 +7,7 @@
 mod ask_cycle;
 mod bounded_cycle;
 mod competing_gateways;
+mod futurelock;
 mod input;
 mod permit_dropped;
 mod permit_inside_task;
@@ -47,6 +48,7 @@ pub enum LintId {
     ZeroCapacityChannel,
     AskCycle,
     TopologyDrift,
+    Futurelock,
     UnusedAllowance,
     ParseError,
     UnreadableFile,
@@ -67,6 +69,7 @@ impl LintId {
         LintId::ZeroCapacityChannel,
         LintId::AskCycle,
         LintId::TopologyDrift,
+        LintId::Futurelock,
         LintId::UnusedAllowance,
         LintId::ParseError,
         LintId::UnreadableFile,
@@ -87,6 +90,7 @@ impl LintId {
             LintId::ZeroCapacityChannel => &zero_capacity::INFO,
             LintId::AskCycle => &ask_cycle::INFO,
             LintId::TopologyDrift => &topology_drift::INFO,
+            LintId::Futurelock => &futurelock::INFO,
             LintId::UnusedAllowance => &unused_allowance::INFO,
             LintId::ParseError => &input::PARSE_ERROR,
             LintId::UnreadableFile => &input::UNREADABLE_FILE,
@@ -118,6 +122,7 @@ pub(crate) fn run_all(model: &Model) -> Vec<Diagnostic> {
     zero_capacity::check(model, &mut out);
     ask_cycle::check(model, &mut out);
     topology_drift::check(model, &mut out);
+    futurelock::check(model, &mut out);
     out
 }
 

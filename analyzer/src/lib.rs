@@ -9,6 +9,7 @@ pub mod annotations;
 pub mod catalog;
 pub mod config;
 mod declared;
+pub mod depth;
 pub mod diagnostic;
 pub mod dormant;
 mod extract;
@@ -109,8 +110,33 @@ impl Analysis {
     }
 }
 
-/// Loads, parses and analyzes the given crates.
+/// Stack of each analysis thread. Parsing and the analysis's walks recurse once per level
+/// of nesting; bracket nesting is capped ([`depth::MAX_DEPTH`]), but chains such as
+/// `else if` and prefix operators nest without brackets. The memory is reserved, not used.
+const STACK_SIZE: usize = 1 << 30;
+
+/// The threads analyses run on, with deep stacks.
+fn pool() -> Option<&'static rayon::ThreadPool> {
+    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .stack_size(STACK_SIZE)
+            .thread_name(|i| format!("bpcheck-{i}"))
+            .build()
+            .ok()
+    })
+    .as_ref()
+}
+
+/// Loads, parses and analyzes the given crates, on threads with deep stacks.
 pub fn analyze(crates: &[CrateInput], config: &Config) -> Analysis {
+    match pool() {
+        Some(p) => p.install(|| analyze_here(crates, config)),
+        None => analyze_here(crates, config),
+    }
+}
+
+fn analyze_here(crates: &[CrateInput], config: &Config) -> Analysis {
     let loaded = load::load(crates, &config.overlay);
     let model = model::Model::build(&loaded, crates);
     let mut diagnostics = loaded.diagnostics.clone();

@@ -258,11 +258,19 @@ fn parse_one(id: FileId, job: &Job, cfg_test: bool, overlay: &crate::config::Ove
             return failed(unreadable(id, at, msg));
         }
     };
-    let result = match syn::parse_file(&text) {
-        Ok(file) => Parsed {
+    let readable = crate::depth::blanked(&text);
+    let parsed = if crate::depth::max_bracket_depth(&readable) <= crate::depth::MAX_DEPTH {
+        syn::parse_str::<syn::File>(&readable).map(|f| (f, Vec::new()))
+    } else {
+        crate::depth::parse_cut(&readable)
+    };
+    let result = match parsed {
+        Ok((file, cuts)) => Parsed {
             facts: crate::extract::extract(id, &file, &text, cfg_test),
+            error: cuts
+                .first()
+                .map(|&(start, end)| too_deep(id, start, end, cuts.len())),
             text,
-            error: None,
         },
         Err(e) => {
             let r = e.span().byte_range();
@@ -295,6 +303,29 @@ fn parse_one(id: FileId, job: &Job, cfg_test: bool, overlay: &crate::config::Ove
     // Spans of this file are no longer needed: free the thread's source map.
     proc_macro2::extra::invalidate_current_thread_spans();
     result
+}
+
+/// BP904 at the first group nested too deeply (of `count` cut).
+fn too_deep(file: FileId, start: usize, end: usize, count: usize) -> Diagnostic {
+    let range = FileRange {
+        file,
+        start: start as u32,
+        end: end as u32,
+    };
+    let more = match count {
+        1 => String::new(),
+        n => format!(" ({} more in this file)", n - 1),
+    };
+    Diagnostic::new(
+        LintId::TooDeep,
+        format!(
+            "code nested more than {} levels deep is not analyzed{more}",
+            crate::depth::MAX_DEPTH
+        ),
+        range,
+        "the inside of this is left out",
+    )
+    .with_note("the rest of the file is analyzed")
 }
 
 fn failed(error: Diagnostic) -> Parsed {
@@ -402,8 +433,27 @@ fn find_module_file(
     cands
         .iter()
         .find(|(p, _)| p.is_file())
-        .cloned()
+        .map(|(p, owner)| (normalized(p), *owner))
         .ok_or_else(|| cands.into_iter().map(|(p, _)| p).collect())
+}
+
+/// `a/./b/../c.rs` as `a/c.rs`: one spelling per file, so a `#[path]` that leads back to a
+/// file already loaded (`#[path = "./lib.rs"] mod again;`) is recognised and not loaded again.
+fn normalized(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
 }
 
 /// Every `.rs` file under `dir`, sorted, skipping `target/` and hidden directories.

@@ -113,3 +113,33 @@ Fix the declaration as the message says; give every allowance a reason after the
 `cargo bpcheck -A BP903` (or `-A bad-declaration`).
 "#,
 };
+
+pub(crate) static TOO_DEEP: LintInfo = LintInfo {
+    code: "BP904",
+    name: "too-deep",
+    default_level: Level::Warn,
+    summary: "code nested too deeply to analyze (the rest of the file is analyzed)",
+    doc: r#"### What it detects
+Blocks, parentheses or brackets nested more than 256 levels deep, as generated code (parsers,
+state machines, expanded macros) sometimes has. The inside of the outermost group past that
+depth is left out; the diagnostic points at it.
+
+### Why it matters
+Channels, sends and spawns inside the left-out code are not seen, so findings there would be
+missed. Analyzing it would need a stack as deep as the nesting: the run would crash instead
+of reporting everything else.
+
+### Example
+```rust
+fn generated() -> u64 { ((((((((( /* ... 3000 levels ... */ 1 ))))))))) }
+```
+
+### How to fix
+Nothing to fix in most generated code. If the nested code holds channels or tasks, generate
+flatter code (helper functions instead of nesting).
+
+### How to allow
+`cargo bpcheck -A BP904` (or `-A too-deep`), or exclude the generated files with
+`exclude = [..]` in `[package.metadata.bpcheck]`.
+"#,
+};

@@ -54,6 +54,7 @@ pub enum LintId {
     UnreadableFile,
     MissingModule,
     BadDeclaration,
+    TooDeep,
 }
 
 impl LintId {
@@ -75,6 +76,7 @@ impl LintId {
         LintId::UnreadableFile,
         LintId::MissingModule,
         LintId::BadDeclaration,
+        LintId::TooDeep,
     ];
 
     /// The lint's static description.
@@ -96,6 +98,7 @@ impl LintId {
             LintId::UnreadableFile => &input::UNREADABLE_FILE,
             LintId::MissingModule => &input::MISSING_MODULE,
             LintId::BadDeclaration => &input::BAD_DECLARATION,
+            LintId::TooDeep => &input::TOO_DEEP,
         }
     }
 

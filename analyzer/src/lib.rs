@@ -110,6 +110,25 @@ impl Analysis {
     }
 }
 
+/// Analyzes one in-memory source file as a crate of its own (`cfg(test)` code included), as
+/// the fuzz targets and the replay of their corpus do. Never panics on any text.
+pub fn analyze_source(text: &str) -> Analysis {
+    let path = PathBuf::from("/bpcheck-input/src/lib.rs");
+    let overlay = HashMap::from([(path.clone(), text.to_string())]);
+    let config = Config {
+        overlay: std::sync::Arc::new(overlay),
+        ..Config::default()
+    };
+    let krate = CrateInput {
+        name: "input".to_string(),
+        roots: Roots::Files(vec![path]),
+        extern_renames: HashMap::new(),
+        cfg_test: true,
+        settings: Default::default(),
+    };
+    analyze(&[krate], &config)
+}
+
 /// Stack of each analysis thread. Parsing and the analysis's walks recurse once per level
 /// of nesting; bracket nesting is capped ([`depth::MAX_DEPTH`]), but chains such as
 /// `else if` and prefix operators nest without brackets. The memory is reserved, not used.

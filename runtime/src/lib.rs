@@ -1,4 +1,35 @@
-//! The crate users depend on: re-exports the declaration macros of cargo-bpcheck.
-//! Checked channel and semaphore wrappers for tests come later.
+//! The crate users depend on: the declaration macros of cargo-bpcheck, and a runtime shim
+//! that checks the same invariants while the user's tests run.
+//!
+//! - [`sync`]: tokio's channels and semaphores, drop-in. Without the `check` feature they
+//!   are tokio's own types; with it (turn it on from `[dev-dependencies]`) they record
+//!   what happens for the current [`Monitor`].
+//! - [`spawn`] / [`spawn_named`]: `tokio::spawn` that names tasks in reports.
+//! - `#[bpcheck::test]`: `#[tokio::test]` with a monitor for the test alone, failing the
+//!   test on a deadlock, an ask cycle, growth past budget or a leaked permit.
 
-pub use bpcheck_macros::{actor, topology};
+pub use bpcheck_macros::{actor, test, topology};
+
+extern crate tokio_rt as tokio;
+
+mod spawn;
+pub mod sync;
+mod test_support;
+
+pub use spawn::{spawn, spawn_named};
+
+#[cfg(feature = "check")]
+mod monitor;
+
+#[cfg(feature = "check")]
+pub use monitor::{
+    assert_no_deadlock, monitor, report, ChannelStats, Config, EnterGuard, Finding, FindingKind,
+    Monitor, Report, SpawnStats,
+};
+
+/// Used by macro expansions; not a public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::test_support::{run_test, TestOptions};
+    pub use tokio_rt as tokio;
+}

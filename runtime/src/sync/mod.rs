@@ -1,0 +1,30 @@
+//! Drop-in for `tokio::sync`: switch with a change of `use` lines.
+//!
+//! Without the `check` feature everything here is tokio's own type. With it, `mpsc`,
+//! `oneshot` and `Semaphore` (with its permits) are checked wrappers with the same API that
+//! record what happens for the current [`Monitor`](crate::Monitor); the rest is tokio's.
+
+pub use tokio::sync::*;
+
+#[cfg(not(feature = "check"))]
+#[path = "plain_mpsc.rs"]
+pub mod mpsc;
+
+#[cfg(feature = "check")]
+pub mod mpsc;
+
+#[cfg(feature = "check")]
+pub mod oneshot;
+
+#[cfg(feature = "check")]
+mod semaphore;
+
+#[cfg(feature = "check")]
+pub use semaphore::{OwnedSemaphorePermit, Semaphore, SemaphorePermit};
+
+#[cfg(feature = "check")]
+mod waiting;
+
+mod admission;
+
+pub use admission::declare_admission;

@@ -11,18 +11,23 @@ mod shim;
 pub use shim::*;
 
 #[path = "../../fixtures/graph_gateway_cycle/src/system.rs"]
+#[allow(dead_code)]
 mod gateway_cycle;
 
 #[path = "../../fixtures/graph_self_send/src/system.rs"]
+#[allow(dead_code)]
 mod self_send;
 
 #[path = "../../fixtures/graph_gateway_priority/src/system.rs"]
+#[allow(dead_code)]
 mod gateway_priority;
 
 #[path = "../../fixtures/graph_gateway_select_send/src/system.rs"]
+#[allow(dead_code)]
 mod gateway_select_send;
 
 #[path = "../../fixtures/graph_try_send_edge/src/system.rs"]
+#[allow(dead_code)]
 mod try_send_edge;
 
 const GATEWAY: &str = "fixtures/graph_gateway_cycle/src/system.rs";

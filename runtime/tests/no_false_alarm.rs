@@ -1,1 +1,156 @@
+//! No false alarm: a thousand tasks over bounded channels that are often full but always
+//! make progress, under `#[bpcheck::test]` on both flavors. Producers crowd small
+//! channels; consumers forward with sends inside `select!` beside a timer; one ring of
+//! relays waits in plain sends (fewer tokens than the ring holds, so it always moves) and
+//! another waits in sends inside `select!` beside receives and timers. Every message must
+//! arrive, and the monitor must find nothing (a finding fails the test).
+
 #![cfg(feature = "check")]
+
+use std::collections::VecDeque;
+use std::time::Duration;
+
+use bpcheck::sync::mpsc;
+use tokio_rt::time::sleep;
+
+const PRODUCERS: usize = 400;
+const PER_PRODUCER: usize = 10;
+const LANES: usize = 10;
+const PLAIN_RING: usize = 289;
+const SELECT_RING: usize = 300;
+const HOPS: u32 = 20;
+
+#[derive(Clone, Copy, Debug)]
+struct Token {
+    hops: u32,
+}
+
+/// A ring of relays that wait in plain sends; one token per relay, capacity 2 per link.
+fn plain_ring(done: mpsc::Sender<()>) {
+    let (txs, rxs): (Vec<_>, Vec<_>) = (0..PLAIN_RING).map(|_| mpsc::channel::<Token>(2)).unzip();
+    for (i, mut rx) in rxs.into_iter().enumerate() {
+        let next = txs[(i + 1) % PLAIN_RING].clone();
+        let done = done.clone();
+        next.try_send(Token { hops: HOPS })
+            .expect("room for the first token");
+        bpcheck::spawn_named(&format!("plain relay {i}"), async move {
+            while let Some(token) = rx.recv().await {
+                if token.hops == 0 {
+                    let _ = done.send(()).await;
+                    continue;
+                }
+                let token = Token {
+                    hops: token.hops - 1,
+                };
+                if next.send(token).await.is_err() {
+                    return;
+                }
+            }
+        });
+    }
+}
+
+/// A ring of relays that keep a local queue and send inside `select!` beside their
+/// receive and a timer; three tokens per relay, capacity 1 per link.
+fn select_ring(done: mpsc::Sender<()>) {
+    let (txs, rxs): (Vec<_>, Vec<_>) = (0..SELECT_RING).map(|_| mpsc::channel::<Token>(1)).unzip();
+    for (i, mut rx) in rxs.into_iter().enumerate() {
+        let next = txs[(i + 1) % SELECT_RING].clone();
+        let done = done.clone();
+        bpcheck::spawn(async move {
+            let mut queue: VecDeque<Token> = (0..3).map(|_| Token { hops: HOPS }).collect();
+            loop {
+                let front = queue.front().copied();
+                tokio_rt::select! {
+                    got = rx.recv() => match got {
+                        Some(token) if token.hops == 0 => {
+                            let _ = done.send(()).await;
+                        }
+                        Some(token) => queue.push_back(Token { hops: token.hops - 1 }),
+                        None => return,
+                    },
+                    sent = next.send(front.unwrap_or(Token { hops: 0 })), if front.is_some() => {
+                        if sent.is_err() {
+                            return;
+                        }
+                        queue.pop_front();
+                    }
+                    () = sleep(Duration::from_millis(1)) => {}
+                }
+            }
+        });
+        let _ = i;
+    }
+}
+
+/// Producers crowd `LANES` small channels; each lane's consumer forwards into one small
+/// channel with a send inside `select!` beside a timer.
+fn lanes(total: mpsc::Sender<usize>) {
+    let mut lane_txs = Vec::new();
+    for lane in 0..LANES {
+        let (tx, mut rx) = mpsc::channel_named::<usize>(&format!("lane {lane}"), 4);
+        lane_txs.push(tx);
+        let total = total.clone();
+        bpcheck::spawn_named(&format!("consumer {lane}"), async move {
+            while let Some(n) = rx.recv().await {
+                loop {
+                    tokio_rt::select! {
+                        sent = total.send(n) => {
+                            sent.expect("collector alive");
+                            break;
+                        }
+                        () = sleep(Duration::from_millis(2)) => {}
+                    }
+                }
+            }
+        });
+    }
+    for p in 0..PRODUCERS {
+        let tx = lane_txs[p % LANES].clone();
+        bpcheck::spawn(async move {
+            for n in 0..PER_PRODUCER {
+                tx.send(p * PER_PRODUCER + n).await.expect("consumer alive");
+            }
+        });
+    }
+}
+
+async fn thousand_tasks() {
+    let (done_tx, mut done_rx) = mpsc::channel_named::<()>("retired tokens", 8);
+    let (total_tx, mut total_rx) = mpsc::channel_named::<usize>("collected", 8);
+    plain_ring(done_tx.clone());
+    select_ring(done_tx);
+    lanes(total_tx);
+    let mut seen = vec![false; PRODUCERS * PER_PRODUCER];
+    for _ in 0..PRODUCERS * PER_PRODUCER {
+        let n = total_rx.recv().await.expect("lanes alive");
+        assert!(!seen[n], "message {n} twice");
+        seen[n] = true;
+    }
+    for _ in 0..PLAIN_RING + 3 * SELECT_RING {
+        done_rx.recv().await.expect("rings alive");
+    }
+    assert!(bpcheck::monitor().findings().is_empty());
+    let report = bpcheck::report();
+    let collected = report
+        .channels
+        .iter()
+        .find(|c| c.label == "collected")
+        .expect("the collected channel is in the report");
+    assert_eq!(collected.sent as usize, PRODUCERS * PER_PRODUCER);
+    // Often full: the lanes filled up.
+    assert!(report
+        .channels
+        .iter()
+        .any(|c| c.label.starts_with("lane ") && c.high_water == 4));
+}
+
+#[bpcheck::test]
+async fn thousand_tasks_current_thread() {
+    thousand_tasks().await;
+}
+
+#[bpcheck::test(flavor = "multi_thread", worker_threads = 2)]
+async fn thousand_tasks_multi_thread() {
+    thousand_tasks().await;
+}

@@ -7,6 +7,7 @@
 
 mod args;
 mod explain;
+mod observed;
 mod paths;
 mod render_graph;
 mod render_human;
@@ -84,11 +85,23 @@ fn run() -> Result<ExitCode, Fatal> {
         .map_err(|e| Fatal(format!("cannot read the current directory: {e}")))?;
     let plan = targets::plan(&cli, &cwd)?;
     let analysis = analyze(&plan.crates, &config);
+    let missing = match &cli.observed {
+        Some(dir) => {
+            let seen = observed::load(&targets::absolute(dir, &cwd))?;
+            Some(observed::missing(&seen, &analysis.model, &analysis.files))
+        }
+        None => None,
+    };
 
     if let Some(format) = cli.graph {
         let text = match format {
             GraphFormat::Dot => render_graph::dot(&analysis.model, &analysis.files),
             GraphFormat::Mermaid => render_graph::mermaid(&analysis.model, &analysis.files),
+        };
+        let text = match (&missing, format) {
+            (Some(m), GraphFormat::Dot) => observed::add_to_dot(text, m),
+            (Some(m), GraphFormat::Mermaid) => observed::add_to_mermaid(text, m),
+            (None, _) => text,
         };
         match &cli.output {
             Some(path) => {
@@ -114,6 +127,9 @@ fn run() -> Result<ExitCode, Fatal> {
             for diag in &analysis.diagnostics {
                 let _ = human.render(diag, &mut err);
             }
+            if let Some(m) = &missing {
+                let _ = write!(err, "{}", observed::notes(m));
+            }
             let _ = writeln!(err, "{}", render_human::summary_line(&analysis));
         }
         MessageFormat::Json => {
@@ -131,6 +147,9 @@ fn run() -> Result<ExitCode, Fatal> {
         MessageFormat::Short => {
             let mut err = std::io::BufWriter::new(std::io::stderr().lock());
             let _ = render_lines::write_short(&mut err, &analysis, &cwd);
+            if let Some(m) = &missing {
+                let _ = write!(err, "{}", observed::notes(m));
+            }
             let _ = writeln!(err, "{}", render_human::summary_line(&analysis));
         }
         MessageFormat::Github => {

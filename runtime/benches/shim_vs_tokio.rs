@@ -7,6 +7,7 @@
 //! channel and not the scheduler's cross-thread wakeups.
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use tokio_rt::runtime::Runtime;
@@ -77,6 +78,43 @@ macro_rules! workloads {
 workloads!(raw, tokio_rt::sync::mpsc, tokio_rt::sync::Semaphore);
 workloads!(shim, bpcheck::sync::mpsc, bpcheck::sync::Semaphore);
 
+/// Rounds of the paired comparison.
+const ROUNDS: usize = 21;
+
+/// Runs tokio and the shim alternately (order swapped every round) and returns the median
+/// of the per-round ratios shim / tokio: on a shared machine, load that drifts during the
+/// run hits both sides of a round alike.
+fn paired<A, B>(rt: &Runtime, raw: impl Fn() -> A, shim: impl Fn() -> B) -> f64
+where
+    A: std::future::Future,
+    B: std::future::Future,
+{
+    let timed = |run: &dyn Fn()| {
+        let start = Instant::now();
+        run();
+        start.elapsed().as_secs_f64()
+    };
+    let raw = || {
+        rt.block_on(raw());
+    };
+    let shim = || {
+        rt.block_on(shim());
+    };
+    let mut ratios: Vec<f64> = (0..ROUNDS)
+        .map(|round| {
+            if round % 2 == 0 {
+                let a = timed(&raw);
+                timed(&shim) / a
+            } else {
+                let b = timed(&shim);
+                b / timed(&raw)
+            }
+        })
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    ratios[ROUNDS / 2]
+}
+
 fn compare(c: &mut Criterion) {
     let mode = if cfg!(feature = "check") {
         "check on"
@@ -84,6 +122,22 @@ fn compare(c: &mut Criterion) {
         "check off"
     };
     let rt = runtime();
+    for (name, ratio) in [
+        (
+            "1 producer",
+            paired(&rt, raw::one_producer, shim::one_producer),
+        ),
+        (
+            "8 producers",
+            paired(&rt, raw::eight_producers, shim::eight_producers),
+        ),
+        (
+            "semaphore",
+            paired(&rt, raw::acquire_release, shim::acquire_release),
+        ),
+    ] {
+        println!("paired ({mode}) {name}: shim / tokio = {ratio:.3} (median of {ROUNDS} alternating rounds)");
+    }
     let mut group = c.benchmark_group(format!("bounded(64) 1M messages, 1 producer ({mode})"));
     group
         .sample_size(10)

@@ -177,6 +177,8 @@ pub struct Missing {
     /// The static channel and task it joins, where known.
     chan: Option<usize>,
     task: Option<usize>,
+    /// The static task's name.
+    task_name: Option<String>,
 }
 
 /// The observed edges with no static counterpart, in files the analysis read.
@@ -222,6 +224,7 @@ pub fn missing(observed: &Observed, model: &Model, files: &SourceDb) -> Vec<Miss
                 edge: edge.clone(),
                 chan,
                 task,
+                task_name: task.map(|t| model.tasks[t].name.clone()),
             });
         }
     }
@@ -233,9 +236,12 @@ pub fn notes(missing: &[Missing]) -> String {
     let mut out = String::new();
     for m in missing {
         let e = &m.edge;
-        let who = match &e.task_site {
-            Some(site) => format!("task `{}` (spawned at {site})", e.task),
-            None => format!("`{}`", e.task),
+        let who = match (&m.task_name, &e.task_site) {
+            (Some(name), Some(site)) => format!("task `{name}` (spawned at {site})"),
+            // The shim's own name for an unnamed task repeats its spawn site.
+            (None, Some(site)) if e.task.starts_with('#') => format!("the task spawned at {site}"),
+            (None, Some(site)) => format!("task `{}` (spawned at {site})", e.task),
+            (_, None) => format!("`{}`", e.task),
         };
         let verb = if e.send { "sends on" } else { "receives from" };
         let _ = writeln!(
@@ -403,7 +409,7 @@ mod tests {
         let missing = missing(&seen, &analysis.model, &analysis.files);
         let text = notes(&missing);
         assert_eq!(missing.len(), 2, "{text}");
-        assert!(text.contains("note: seen at run time, missing from the static graph: task `#2 spawned at x` (spawned at fixtures/graph_gateway_cycle/src/system.rs:103) receives from the channel (created at fixtures/graph_gateway_cycle/src/system.rs:100)"), "{text}");
+        assert!(text.contains("note: seen at run time, missing from the static graph: task `clients` (spawned at fixtures/graph_gateway_cycle/src/system.rs:103) receives from the channel (created at fixtures/graph_gateway_cycle/src/system.rs:100)"), "{text}");
         assert!(text.contains("the analysis could not follow the handle from fixtures/graph_gateway_cycle/src/system.rs:100 to this task"), "{text}");
         assert!(
             text.contains(

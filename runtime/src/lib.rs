@@ -7,6 +7,25 @@
 //! - [`spawn`] / [`spawn_named`]: `tokio::spawn` that names tasks in reports.
 //! - `#[bpcheck::test]`: `#[tokio::test]` with a monitor for the test alone, failing the
 //!   test on a deadlock, an ask cycle, growth past budget or a leaked permit.
+//!
+//! ```
+//! use bpcheck::sync::mpsc;
+//!
+//! #[bpcheck::test(flavor = "multi_thread", worker_threads = 2)]
+//! async fn pipeline_drains() {
+//!     let (tx, mut rx) = mpsc::channel_named("jobs", 4);
+//!     bpcheck::spawn_named("producer", async move {
+//!         for n in 0..10 {
+//!             tx.send(n).await.unwrap();
+//!         }
+//!     });
+//!     let mut sum = 0;
+//!     while let Some(n) = rx.recv().await {
+//!         sum += n;
+//!     }
+//!     assert_eq!(sum, 45);
+//! }
+//! ```
 
 pub use bpcheck_macros::{actor, test, topology};
 

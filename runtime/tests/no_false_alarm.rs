@@ -7,6 +7,8 @@
 
 #![cfg(feature = "check")]
 
+mod shim;
+
 use std::collections::VecDeque;
 use std::time::Duration;
 
@@ -153,4 +155,64 @@ async fn thousand_tasks_current_thread() {
 #[bpcheck::test(flavor = "multi_thread", worker_threads = 2)]
 async fn thousand_tasks_multi_thread() {
     thousand_tasks().await;
+}
+
+/// Two relays in a ring of capacity-1 channels with four tokens: both end up holding a
+/// token with the other's channel full. The first waits for room inside `select!` beside a
+/// timer after which it sheds its token, so the ring moves again; the body returns once a
+/// token was shed.
+async fn ring_with_a_shedding_timer(patience: Duration) -> u32 {
+    let (a_tx, mut a_rx) = mpsc::channel_named::<u32>("a", 1);
+    let (b_tx, mut b_rx) = mpsc::channel_named::<u32>("b", 1);
+    let (shed_tx, mut shed_rx) = mpsc::channel_named::<u32>("shed", 1);
+    bpcheck::spawn_named("sheds", async move {
+        while let Some(token) = a_rx.recv().await {
+            tokio_rt::select! {
+                sent = b_tx.send(token) => sent.expect("relay alive"),
+                () = sleep(patience) => {
+                    let _ = shed_tx.try_send(token);
+                }
+            }
+        }
+    });
+    let back = a_tx.clone();
+    bpcheck::spawn_named("waits", async move {
+        while let Some(token) = b_rx.recv().await {
+            back.send(token).await.expect("relay alive");
+        }
+    });
+    for token in 0..4 {
+        a_tx.send(token).await.unwrap();
+    }
+    shed_rx.recv().await.expect("a token is shed")
+}
+
+/// A timer that fires within the grace period wakes the waiting task: no alarm.
+#[bpcheck::test]
+async fn a_timer_beside_a_waiting_send_firing_within_the_grace_period() {
+    assert!(ring_with_a_shedding_timer(Duration::from_millis(20)).await < 4);
+}
+
+/// On a paused clock tokio fires a pending timer as soon as every task waits, however far
+/// off it is: a timer that can still fire always does before the grace period ends.
+#[bpcheck::test(start_paused = true)]
+async fn a_long_timer_beside_a_waiting_send_on_a_paused_clock() {
+    assert!(ring_with_a_shedding_timer(Duration::from_secs(60)).await < 4);
+}
+
+/// The ring above is a real cycle: on a real clock, held past the grace period with the
+/// timer a minute off, it is reported (raise `grace_ms` or pause the clock for such timers).
+#[test]
+fn the_same_ring_on_a_real_clock_with_a_far_timer_is_reported() {
+    let run = ring_with_a_shedding_timer(Duration::from_secs(60));
+    let message = shim::reported(shim::checked("far_timer", false, run));
+    assert!(message.starts_with("bpcheck: deadlock: task "), "{message}");
+    assert!(
+        message.contains("to send on b (capacity 1, full)"),
+        "{message}"
+    );
+    assert!(
+        message.contains("to send on a (capacity 1, full)"),
+        "{message}"
+    );
 }

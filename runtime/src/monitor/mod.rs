@@ -206,6 +206,16 @@ impl Monitor {
     pub fn finish(&self) -> Option<std::path::PathBuf> {
         report::end_checks(self);
         self.close();
+        for (site, stats) in lock(&self.inner.spawn_sites).iter() {
+            tracing::info!(
+                target: "bpcheck",
+                monitor = %self.inner.name,
+                spawn_site = %task::site(site),
+                spawned = stats.spawned,
+                peak_live = stats.peak,
+                "live tasks high-water mark"
+            );
+        }
         for c in lock(&self.inner.channels).iter() {
             tracing::info!(
                 target: "bpcheck",

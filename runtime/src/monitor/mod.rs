@@ -351,6 +351,27 @@ impl Monitor {
         waits::register(self, kind, site)
     }
 
+    /// Names a thread (other than the test body's) by its name, for reports.
+    pub(crate) fn note_thread(&self, key: TaskKey) {
+        let TaskKey::Thread(id) = key else {
+            return;
+        };
+        if *lock(&self.inner.body_thread) == Some(id) {
+            return;
+        }
+        let current = std::thread::current();
+        if current.id() != id {
+            return;
+        }
+        if let Some(name) = current.name() {
+            let mut tasks = lock(&self.inner.tasks);
+            let info = tasks.entry(key).or_default();
+            if info.name.is_none() {
+                info.name = Some(format!("thread {name}"));
+            }
+        }
+    }
+
     /// How a task is shown in reports.
     pub(crate) fn describe(&self, key: TaskKey) -> String {
         let tasks = lock(&self.inner.tasks);

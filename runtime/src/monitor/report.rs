@@ -160,7 +160,13 @@ pub(crate) fn cycle_finding(
                 step.channel.capacity_text()
             ),
         };
-        parts.push(format!("task {who} {what}"));
+        // Threads and the test body are named as such; tasks get the word.
+        let subject = if who.starts_with("thread ") || who == "test body" {
+            who
+        } else {
+            format!("task {who}")
+        };
+        parts.push(format!("{subject} {what}"));
     }
     let first = monitor.describe(cycle[0].task);
     Finding {

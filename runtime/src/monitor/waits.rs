@@ -60,6 +60,7 @@ pub(crate) fn register(
     site: &'static Location<'static>,
 ) -> WaitGuard {
     let id = monitor.next_id();
+    monitor.note_thread(TaskKey::current());
     let polls = Arc::new(AtomicU64::new(0));
     let wait = Wait {
         task: TaskKey::current(),

@@ -3,6 +3,7 @@
 //! Without the `check` feature everything here is tokio's own type. With it, `mpsc`,
 //! `oneshot` and `Semaphore` (with its permits) are checked wrappers with the same API that
 //! record what happens for the current [`Monitor`](crate::Monitor); the rest is tokio's.
+//! [`std_mpsc`] does the same for `std::sync::mpsc` (threads).
 
 pub use tokio::sync::*;
 
@@ -15,6 +16,14 @@ pub mod mpsc;
 
 #[cfg(feature = "check")]
 pub mod oneshot;
+
+#[cfg(not(feature = "check"))]
+#[path = "plain_std_mpsc.rs"]
+pub mod std_mpsc;
+
+/// Checked `std::sync::mpsc` (threads).
+#[cfg(feature = "check")]
+pub mod std_mpsc;
 
 #[cfg(feature = "check")]
 mod semaphore;

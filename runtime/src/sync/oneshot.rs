@@ -15,31 +15,40 @@ pub use tokio::sync::oneshot::error;
 use tokio::sync::oneshot::error::{RecvError, TryRecvError};
 
 use crate::monitor::registry::{ChannelMeta, OneshotMeta};
-use crate::monitor::{Monitor, WaitGuard, WaitKind};
+use crate::monitor::{Monitor, TaskKey, WaitGuard, WaitKind};
 
 thread_local! {
-    /// Oneshot channels created on this thread whose sender has not been sent anywhere yet.
-    static PENDING: RefCell<Vec<Arc<OneshotMeta>>> = const { RefCell::new(Vec::new()) };
+    /// Oneshot channels created on this thread whose sender has not been sent anywhere
+    /// yet, with the task that created each.
+    static PENDING: RefCell<Vec<(TaskKey, Arc<OneshotMeta>)>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Threads with pending oneshots: lets a send skip the thread-local when there are none.
+/// Entries in all threads' `PENDING`: lets a send skip the thread-local when there are none.
 static ANY_PENDING: AtomicUsize = AtomicUsize::new(0);
 
-/// Called on every send: the first send on this thread after a oneshot was created carries
-/// the request.
+/// Most pending oneshots kept per thread (a oneshot never sent anywhere is forgotten).
+const MAX_PENDING: usize = 64;
+
+/// Called on every send: the first send by the task that created a oneshot carries the
+/// request its reply answers.
 #[inline]
 pub(crate) fn on_request(channel: &Arc<ChannelMeta>) {
     if ANY_PENDING.load(Ordering::Relaxed) == 0 {
         return;
     }
+    let task = TaskKey::current();
     let _ = PENDING.try_with(|p| {
         let mut pending = p.borrow_mut();
-        if !pending.is_empty() {
-            for o in pending.drain(..) {
+        let before = pending.len();
+        pending.retain(|(creator, o)| {
+            if *creator == task {
                 let _ = o.request_channel.set(channel.clone());
+                false
+            } else {
+                true
             }
-            ANY_PENDING.fetch_sub(1, Ordering::Relaxed);
-        }
+        });
+        ANY_PENDING.fetch_sub(before - pending.len(), Ordering::Relaxed);
     });
 }
 
@@ -58,14 +67,23 @@ pub fn channel<T>() -> (Sender<T>, Receiver<T>) {
     let site = Location::caller();
     let monitor = crate::monitor();
     let meta = monitor.register_oneshot(site);
+    let task = TaskKey::current();
     let _ = PENDING.try_with(|p| {
         let mut pending = p.borrow_mut();
-        if pending.is_empty() {
-            ANY_PENDING.fetch_add(1, Ordering::Relaxed);
+        let before = pending.len();
+        // Only the task's newest matters: a request carries the reply sender made just
+        // before it.
+        pending.retain(|(creator, _)| *creator != task);
+        if pending.len() >= MAX_PENDING {
+            pending.remove(0);
         }
-        // Only the newest matters: a request carries the reply sender made just before.
-        pending.clear();
-        pending.push(meta.clone());
+        pending.push((task, meta.clone()));
+        let after = pending.len();
+        if after > before {
+            ANY_PENDING.fetch_add(after - before, Ordering::Relaxed);
+        } else {
+            ANY_PENDING.fetch_sub(before - after, Ordering::Relaxed);
+        }
     });
     let (tx, rx) = tokio::sync::oneshot::channel();
     (

@@ -11,7 +11,7 @@ use std::panic::Location;
 
 pub use permit::{OwnedPermit, Permit};
 pub use receiver::{CheckedRecv, Receiver, Recv};
-pub use sender::Sender;
+pub use sender::{Sender, WeakSender};
 pub use tokio::sync::mpsc::error;
 pub use unbounded::{UnboundedReceiver, UnboundedSender};
 

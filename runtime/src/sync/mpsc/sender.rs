@@ -237,7 +237,55 @@ impl<T> Sender<T> {
         self.inner.strong_count()
     }
 
+    /// A handle that does not keep the channel open.
+    ///
+    /// ```
+    /// let (tx, _rx) = bpcheck::sync::mpsc::channel::<u8>(1);
+    /// let weak = tx.downgrade();
+    /// assert!(weak.upgrade().is_some());
+    /// drop(tx);
+    /// assert!(weak.upgrade().is_none());
+    /// ```
+    pub fn downgrade(&self) -> WeakSender<T> {
+        WeakSender {
+            inner: self.inner.downgrade(),
+            meta: self.meta.clone(),
+        }
+    }
+
     pub(crate) fn meta(&self) -> &Arc<ChannelMeta> {
         &self.meta
+    }
+}
+
+/// A sender that does not keep the channel open. As `tokio::sync::mpsc::WeakSender`.
+pub struct WeakSender<T> {
+    inner: tokio::sync::mpsc::WeakSender<T>,
+    meta: Arc<ChannelMeta>,
+}
+
+impl<T> Clone for WeakSender<T> {
+    fn clone(&self) -> Self {
+        WeakSender {
+            inner: self.inner.clone(),
+            meta: self.meta.clone(),
+        }
+    }
+}
+
+impl<T> fmt::Debug for WeakSender<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WeakSender")
+            .field("channel", &self.meta.label())
+            .finish()
+    }
+}
+
+impl<T> WeakSender<T> {
+    /// A sender, if the channel is still open to senders.
+    pub fn upgrade(&self) -> Option<Sender<T>> {
+        self.inner
+            .upgrade()
+            .map(|inner| Sender::wrap(inner, self.meta.clone()))
     }
 }

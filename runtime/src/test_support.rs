@@ -111,5 +111,7 @@ struct Closer(crate::Monitor);
 impl Drop for Closer {
     fn drop(&mut self) {
         self.0.close();
+        // Channels point back at their monitor: forget them, or each test's would stay.
+        self.0.release();
     }
 }

@@ -238,6 +238,13 @@ impl Monitor {
         self.inner.closed.store(true, Ordering::Relaxed);
     }
 
+    /// Forgets the channels and semaphores (which point back at the monitor), so that a
+    /// finished monitor can be freed.
+    pub(crate) fn release(&self) {
+        lock(&self.inner.channels).clear();
+        lock(&self.inner.semaphores).clear();
+    }
+
     /// Records a finding: kept, emitted as a `tracing` event, and wakes [`Monitor::deadlock`].
     pub(crate) fn add_finding(&self, finding: Finding) {
         tracing::error!(target: "bpcheck", kind = %finding.kind, monitor = %self.inner.name, "{}", finding.message);

@@ -218,3 +218,85 @@ fn the_same_ring_on_a_real_clock_with_a_far_timer_is_reported() {
         "{message}"
     );
 }
+
+/// The body posts work into a queue that two workers share and reads their acks only now
+/// and then: the acker soon waits on its full ack queue, and the body on the full work
+/// queue. With a second, slow worker that never acks, the work queue still drains and the
+/// run ends; without it the body and the acker wait on each other.
+async fn shared_work_queue(slow_drain: bool) -> u32 {
+    let (work_tx, work_rx) = mpsc::channel_named::<u32>("work", 2);
+    let (acks_tx, mut acks_rx) = mpsc::channel_named::<u32>("acks", 1);
+    // The body has read the ack queue before (the shim knows a queue's receiving tasks from
+    // what they received).
+    acks_tx.send(u32::MAX).await.unwrap();
+    assert_eq!(acks_rx.recv().await, Some(u32::MAX));
+    let shared = std::sync::Arc::new(tokio_rt::sync::Mutex::new(work_rx));
+    let queue = shared.clone();
+    bpcheck::spawn_named("acker", async move {
+        loop {
+            let job = queue.lock().await.recv().await;
+            match job {
+                Some(job) => acks_tx.send(job).await.expect("body alive"),
+                None => return,
+            }
+        }
+    });
+    let drained = slow_drain.then(|| {
+        bpcheck::spawn_named("slow drain", async move {
+            let mut taken = 0;
+            while shared.lock().await.recv().await.is_some() {
+                taken += 1;
+                sleep(Duration::from_millis(2)).await;
+            }
+            taken
+        })
+    });
+    for job in 0..200 {
+        work_tx.send(job).await.unwrap();
+        if job == 10 {
+            while acks_rx.try_recv().is_ok() {}
+        }
+    }
+    drop(work_tx);
+    let mut acked = 0;
+    while acks_rx.recv().await.is_some() {
+        acked += 1;
+    }
+    let taken = match drained {
+        Some(handle) => handle.await.unwrap(),
+        None => 0,
+    };
+    acked + taken
+}
+
+/// Another receiver can still drain the queue the body waits on: no alarm.
+#[bpcheck::test]
+async fn a_second_receiver_that_still_drains_the_queue() {
+    assert!(shared_work_queue(true).await > 0);
+}
+
+#[test]
+fn without_the_second_receiver_the_same_queue_is_a_deadlock() {
+    let message = shim::reported(shim::checked(
+        "shared_work",
+        false,
+        shared_work_queue(false),
+    ));
+    assert!(message.starts_with("bpcheck: deadlock: "), "{message}");
+    assert!(
+        message.contains("test body waits at runtime/tests/no_false_alarm.rs:"),
+        "{message}"
+    );
+    assert!(
+        message.contains("to send on work (capacity 2, full)"),
+        "{message}"
+    );
+    assert!(
+        message.contains("task acker waits at runtime/tests/no_false_alarm.rs:"),
+        "{message}"
+    );
+    assert!(
+        message.contains("to send on acks (capacity 1, full)"),
+        "{message}"
+    );
+}

@@ -4,8 +4,9 @@
 //! the bad token) and expands to nothing that runs: declarations cost nothing at run time.
 //! The analyzer reads the same declarations from source.
 
-mod test_attr;
 mod topology;
+
+mod test_attr;
 
 use proc_macro::TokenStream;
 

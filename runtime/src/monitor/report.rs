@@ -43,7 +43,9 @@ impl fmt::Display for FindingKind {
 /// A problem the monitor found.
 #[derive(Clone, Debug)]
 pub struct Finding {
+    /// What kind of problem.
     pub kind: FindingKind,
+    /// What happened, naming tasks, channels and source locations.
     pub message: String,
 }
 
@@ -56,26 +58,37 @@ impl fmt::Display for Finding {
 /// One channel's line in the report.
 #[derive(Clone, Debug)]
 pub struct ChannelStats {
+    /// Its name, else `the channel created at file:line`.
     pub label: String,
+    /// `None` when unbounded.
     pub capacity: Option<usize>,
+    /// Most messages queued at once.
     pub high_water: usize,
+    /// Messages sent.
     pub sent: u64,
+    /// Messages received.
     pub received: u64,
 }
 
 /// One spawn site's line in the report.
 #[derive(Clone, Debug)]
 pub struct SpawnStats {
+    /// `file:line` of the `bpcheck::spawn` call.
     pub site: String,
+    /// Tasks spawned there.
     pub spawned: u64,
+    /// Most of them alive at once.
     pub peak_live: u64,
 }
 
 /// High-water marks per channel, live-task peaks per spawn site, and findings.
 #[derive(Clone, Debug)]
 pub struct Report {
+    /// Every channel the monitor saw created.
     pub channels: Vec<ChannelStats>,
+    /// Every `bpcheck::spawn` site.
     pub spawn_sites: Vec<SpawnStats>,
+    /// The findings so far.
     pub findings: Vec<Finding>,
 }
 

@@ -3,7 +3,7 @@
 //!
 //! - [`sync`]: tokio's channels and semaphores, drop-in. Without the `check` feature they
 //!   are tokio's own types; with it (turn it on from `[dev-dependencies]`) they record
-//!   what happens for the current [`Monitor`].
+//!   what happens for the current `Monitor`.
 //! - [`spawn`] / [`spawn_named`]: `tokio::spawn` that names tasks in reports.
 //! - `#[bpcheck::test]`: `#[tokio::test]` with a monitor for the test alone, failing the
 //!   test on a deadlock, an ask cycle, growth past budget or a leaked permit.

@@ -2,7 +2,7 @@
 //!
 //! Without the `check` feature everything here is tokio's own type. With it, `mpsc`,
 //! `oneshot` and `Semaphore` (with its permits) are checked wrappers with the same API that
-//! record what happens for the current [`Monitor`](crate::Monitor); the rest is tokio's.
+//! record what happens for the current `Monitor`; the rest is tokio's.
 //! [`std_mpsc`] does the same for `std::sync::mpsc` (threads).
 
 pub use tokio::sync::*;

@@ -269,7 +269,6 @@ impl Monitor {
             name,
             site,
             capacity,
-            depth: Default::default(),
             high_water: Default::default(),
             sent: Default::default(),
             received: Default::default(),

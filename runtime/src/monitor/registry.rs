@@ -19,11 +19,11 @@ pub(crate) struct ChannelMeta {
     pub(crate) site: &'static Location<'static>,
     /// `None` for an unbounded channel.
     pub(crate) capacity: Option<usize>,
-    /// Messages queued (sent and not yet received).
-    pub(crate) depth: AtomicUsize,
-    /// Highest `depth` seen.
+    /// Highest number of messages queued at once.
     pub(crate) high_water: AtomicUsize,
+    /// Messages sent (the one read-modify-write of a send).
     pub(crate) sent: AtomicU64,
+    /// Messages received: stored by the channel's single receiver from its own count.
     pub(crate) received: AtomicU64,
     /// Tasks seen sending, with a sampled count and the first send's site.
     pub(crate) senders: Mutex<Vec<(TaskKey, u64, &'static Location<'static>)>>,
@@ -58,26 +58,32 @@ impl ChannelMeta {
         }
     }
 
-    /// A message went in: depth, high-water mark, count. Returns the new depth and the
-    /// number of messages sent before this one.
+    /// A message went in: counts it and updates the high-water mark. Returns the number of
+    /// messages queued (sent less received: the receiver's count may lag, so at most the
+    /// capacity) and the number sent before this one.
     #[inline]
     pub(crate) fn on_send(&self) -> (usize, u64) {
-        let depth = self.depth.fetch_add(1, Ordering::Relaxed) + 1;
+        let before = self.sent.fetch_add(1, Ordering::Relaxed);
+        let queued = (before + 1).saturating_sub(self.received.load(Ordering::Relaxed)) as usize;
+        let depth = match self.capacity {
+            Some(c) => queued.min(c),
+            None => queued,
+        };
         if depth > self.high_water.load(Ordering::Relaxed) {
             self.high_water.fetch_max(depth, Ordering::Relaxed);
         }
-        (depth, self.sent.fetch_add(1, Ordering::Relaxed))
+        (depth, before)
     }
 
-    /// A message came out.
+    /// The receiver has received `total` messages in all (a plain store: one receiver).
     #[inline]
-    pub(crate) fn on_recv(&self) -> u64 {
-        // Saturating: a receive may be counted before the racing send's increment.
-        let _ = self
-            .depth
-            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |d| {
-                Some(d.saturating_sub(1))
-            });
+    pub(crate) fn received_total(&self, total: u64) {
+        self.received.store(total, Ordering::Relaxed);
+    }
+
+    /// A message came out of a receiver shared by reference (std's); returns the number
+    /// received before it.
+    pub(crate) fn on_recv_shared(&self) -> u64 {
         self.received.fetch_add(1, Ordering::Relaxed)
     }
 

@@ -77,13 +77,14 @@ pub fn channel<T>() -> (Sender<T>, Receiver<T>) {
     )
 }
 
-fn record(meta: &Arc<ChannelMeta>, noted: &AtomicBool, site: &'static Location<'static>) {
+fn record(meta: &Arc<ChannelMeta>, noted: &AtomicBool, site: &'static Location<'static>) -> usize {
     use std::sync::atomic::Ordering;
-    let (_, before) = meta.on_send();
+    let (depth, before) = meta.on_send();
     if !noted.load(Ordering::Relaxed) || before % SAMPLE == 0 {
         noted.store(true, Ordering::Relaxed);
         meta.note_sender(TaskKey::current(), site);
     }
+    depth
 }
 
 /// Sends into a bounded channel, blocking while it is full. As
@@ -138,7 +139,7 @@ impl<T> SyncSender<T> {
     pub fn try_send(&self, value: T) -> Result<(), TrySendError<T>> {
         let site = Location::caller();
         self.inner.try_send(value)?;
-        record(&self.meta, &self.noted, site);
+        let _ = record(&self.meta, &self.noted, site);
         Ok(())
     }
 }
@@ -174,8 +175,7 @@ impl<T> Sender<T> {
     pub fn send(&self, value: T) -> Result<(), SendError<T>> {
         let site = Location::caller();
         self.inner.send(value)?;
-        record(&self.meta, &self.noted, site);
-        let depth = self.meta.depth.load(std::sync::atomic::Ordering::Relaxed);
+        let depth = record(&self.meta, &self.noted, site);
         let budget = self.meta.monitor.inner.config.unbounded_budget;
         if depth > budget
             && !self
@@ -210,7 +210,7 @@ impl<T> Receiver<T> {
     }
 
     fn got(&self) {
-        let before = self.meta.on_recv();
+        let before = self.meta.on_recv_shared();
         let task = TaskKey::current();
         // Threads are few: each new receiving thread, and sampled receives, are recorded.
         let known = lock(&self.meta.receivers).iter().any(|(t, _)| *t == task);

@@ -60,7 +60,7 @@ impl<T> OwnedPermit<T> {
     /// Sends a value into the reserved slot and gives the sender back.
     pub fn send(self, value: T) -> Sender<T> {
         let inner = self.inner.send(value);
-        record_send(&self.meta, &AtomicBool::new(false), self.site);
+        let _ = record_send(&self.meta, &AtomicBool::new(false), self.site);
         Sender::wrap(inner, self.meta)
     }
 

@@ -44,8 +44,8 @@ pub(super) fn record_send(
     meta: &Arc<ChannelMeta>,
     noted: &AtomicBool,
     site: &'static Location<'static>,
-) {
-    let (_, before) = meta.on_send();
+) -> usize {
+    let (depth, before) = meta.on_send();
     crate::sync::oneshot::on_request(meta);
     if !noted.load(Ordering::Relaxed) || before % SAMPLE == 0 {
         noted.store(true, Ordering::Relaxed);
@@ -54,6 +54,7 @@ pub(super) fn record_send(
     if meta.admission.get().is_some() {
         crate::sync::admission::check_send(meta, site);
     }
+    depth
 }
 
 impl<T> Sender<T> {

@@ -52,8 +52,7 @@ impl<T> UnboundedSender<T> {
     pub fn send(&self, value: T) -> Result<(), SendError<T>> {
         let site = Location::caller();
         self.inner.send(value)?;
-        record_send(&self.meta, &self.noted, site);
-        let depth = self.meta.depth.load(Ordering::Relaxed);
+        let depth = record_send(&self.meta, &self.noted, site);
         let budget = self.meta.monitor.inner.config.unbounded_budget;
         if depth > budget && !self.meta.over_budget.swap(true, Ordering::Relaxed) {
             let finding = crate::monitor::growth_finding(&self.meta.label(), depth, budget);

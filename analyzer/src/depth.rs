@@ -149,8 +149,15 @@ mod tests {
             "(".repeat(2000),
             ")".repeat(2000)
         );
-        let (file, cuts) = parse_cut(&deep).unwrap();
-        assert_eq!(file.items.len(), 2);
+        // The analysis runs this on its deep-stacked threads; so does the test.
+        let text = deep.clone();
+        let (items, cuts) = std::thread::Builder::new()
+            .stack_size(1 << 28)
+            .spawn(move || parse_cut(&text).map(|(f, c)| (f.items.len(), c)).unwrap())
+            .unwrap()
+            .join()
+            .unwrap();
+        assert_eq!(items, 2);
         assert_eq!(cuts.len(), 1);
         let (s, e) = cuts[0];
         assert!(deep[s..e].starts_with('(') && deep[s..e].ends_with(')'));

@@ -7,7 +7,11 @@ fn corpus_files() -> Vec<PathBuf> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fuzz/corpus");
     let mut files = Vec::new();
     for target in std::fs::read_dir(&root).into_iter().flatten().flatten() {
-        for input in std::fs::read_dir(target.path()).into_iter().flatten().flatten() {
+        for input in std::fs::read_dir(target.path())
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
             files.push(input.path());
         }
     }

@@ -163,6 +163,11 @@ pub struct Cli {
     )]
     pub output: Option<PathBuf>,
 
+    /// Merge the graphs the runtime shim wrote while tests ran (`target/bpcheck`): sends
+    /// and receives seen at run time but missing statically are noted, and --graph draws them
+    #[arg(long, value_name = "DIR", help_heading = "Message Graph")]
+    pub observed: Option<PathBuf>,
+
     /// Print the documentation of a lint (code or name) and exit
     #[arg(
         long,

@@ -11,6 +11,7 @@ mod config_file;
 mod effective_config;
 mod explain;
 mod lsp;
+mod observed;
 mod paths;
 mod render_graph;
 mod render_human;
@@ -109,11 +110,23 @@ fn run() -> Result<ExitCode, Fatal> {
         return Ok(ExitCode::SUCCESS);
     }
     let analysis = analyze(&plan.crates, &config);
+    let missing = match &cli.observed {
+        Some(dir) => {
+            let seen = observed::load(&targets::absolute(dir, &cwd))?;
+            Some(observed::missing(&seen, &analysis.model, &analysis.files))
+        }
+        None => None,
+    };
 
     if let Some(format) = cli.graph {
         let text = match format {
             GraphFormat::Dot => render_graph::dot(&analysis.model, &analysis.files),
             GraphFormat::Mermaid => render_graph::mermaid(&analysis.model, &analysis.files),
+        };
+        let text = match (&missing, format) {
+            (Some(m), GraphFormat::Dot) => observed::add_to_dot(text, m),
+            (Some(m), GraphFormat::Mermaid) => observed::add_to_mermaid(text, m),
+            (None, _) => text,
         };
         match &cli.output {
             Some(path) => {
@@ -144,6 +157,9 @@ fn run() -> Result<ExitCode, Fatal> {
                     let _ = human.render(&allowed::as_note(a), &mut err);
                 }
             }
+            if let Some(m) = &missing {
+                let _ = write!(err, "{}", observed::notes(m));
+            }
             let _ = writeln!(err, "{}", render_human::summary_line(&analysis));
         }
         MessageFormat::Json => {
@@ -164,6 +180,9 @@ fn run() -> Result<ExitCode, Fatal> {
             if cli.show_allowed {
                 let notes: Vec<_> = analysis.allowed.iter().map(allowed::as_note).collect();
                 let _ = render_lines::write_short_list(&mut err, &analysis, &notes, &cwd);
+            }
+            if let Some(m) = &missing {
+                let _ = write!(err, "{}", observed::notes(m));
             }
             let _ = writeln!(err, "{}", render_human::summary_line(&analysis));
         }

@@ -9,6 +9,7 @@
 
 mod channel;
 mod role;
+mod test_attr;
 
 use bpcheck_decl::{AllowArgs, Role, Topology};
 use proc_macro::TokenStream;
@@ -138,5 +139,27 @@ pub fn allow(args: TokenStream, item: TokenStream) -> TokenStream {
             out.extend(item);
             out
         }
+    }
+}
+
+/// Runs an `async fn` test like `#[tokio::test]` (same arguments: `flavor`,
+/// `worker_threads`, `start_paused`), with a bpcheck monitor for this test alone. With
+/// bpcheck's `check` feature, a deadlock, an ask cycle, growth past budget or a leaked
+/// permit fails the test, and a short report of high-water marks is printed. Also takes
+/// `unbounded_budget = N`, `grace_ms = N` and `task_budget = N`.
+///
+/// ```text
+/// #[bpcheck::test(flavor = "multi_thread", worker_threads = 2)]
+/// async fn pipeline_drains() {
+///     let (tx, mut rx) = bpcheck::sync::mpsc::channel(4);
+///     tx.send(1).await.unwrap();
+///     assert_eq!(rx.recv().await, Some(1));
+/// }
+/// ```
+#[proc_macro_attribute]
+pub fn test(args: TokenStream, item: TokenStream) -> TokenStream {
+    match test_attr::expand(args.into(), item.into()) {
+        Ok(t) => t.into(),
+        Err(e) => e.to_compile_error().into(),
     }
 }

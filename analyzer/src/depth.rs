@@ -34,53 +34,19 @@ pub fn blanked(text: &str) -> std::borrow::Cow<'_, str> {
 /// The deepest nesting of `(`, `[` and `{` in `text`, outside comments, strings and
 /// character literals (an estimate: it only decides whether the careful path is needed).
 pub fn max_bracket_depth(text: &str) -> usize {
-    let b = text.as_bytes();
-    let (mut i, mut depth, mut max) = (0, 0usize, 0usize);
-    while i < b.len() {
-        match b[i] {
-            b'(' | b'[' | b'{' => {
-                depth += 1;
-                max = max.max(depth);
-            }
-            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
-            b'/' if b.get(i + 1) == Some(&b'/') => {
-                i = text[i..].find('\n').map_or(b.len(), |e| i + e);
-                continue;
-            }
-            b'/' if b.get(i + 1) == Some(&b'*') => {
-                let mut nest = 0;
-                while i < b.len() {
-                    if b[i] == b'/' && b.get(i + 1) == Some(&b'*') {
-                        nest += 1;
-                        i += 2;
-                    } else if b[i] == b'*' && b.get(i + 1) == Some(&b'/') {
-                        nest -= 1;
-                        i += 2;
-                        if nest == 0 {
-                            break;
-                        }
-                    } else {
-                        i += 1;
-                    }
+    let (mut depth, mut max) = (0usize, 0usize);
+    crate::lexical::scan(text, |e| {
+        if let crate::lexical::Event::Code(_, c) = e {
+            match c {
+                b'(' | b'[' | b'{' => {
+                    depth += 1;
+                    max = max.max(depth);
                 }
-                continue;
+                b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+                _ => {}
             }
-            b'"' => {
-                i += 1;
-                while i < b.len() && b[i] != b'"' {
-                    i += if b[i] == b'\\' { 2 } else { 1 };
-                }
-            }
-            b'\'' if b.get(i + 2) == Some(&b'\'') => i += 2,
-            b'\'' if b.get(i + 1) == Some(&b'\\') => {
-                if let Some(e) = text[i + 2..].find('\'') {
-                    i += 2 + e;
-                }
-            }
-            _ => {}
         }
-        i += 1;
-    }
+    });
     max
 }
 

@@ -36,82 +36,14 @@ pub fn scan_allows(text: &str) -> Vec<AllowCommentFact> {
 
 /// Every `//` comment with its 1-based line, outside string, char and block-comment text.
 fn line_comments(text: &str) -> Vec<(usize, &str)> {
-    let b = text.as_bytes();
-    let (mut i, mut line, mut out) = (0, 1, Vec::new());
-    let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
-    while i < b.len() {
-        match b[i] {
-            b'\n' => line += 1,
-            b'/' if b.get(i + 1) == Some(&b'/') => {
-                let end = text[i..].find('\n').map_or(b.len(), |e| i + e);
-                out.push((line, &text[i..end]));
-                i = end;
-                continue;
-            }
-            b'/' if b.get(i + 1) == Some(&b'*') => {
-                let mut depth = 0;
-                while i < b.len() {
-                    if b[i] == b'/' && b.get(i + 1) == Some(&b'*') {
-                        depth += 1;
-                        i += 2;
-                    } else if b[i] == b'*' && b.get(i + 1) == Some(&b'/') {
-                        depth -= 1;
-                        i += 2;
-                        if depth == 0 {
-                            break;
-                        }
-                    } else {
-                        line += usize::from(b[i] == b'\n');
-                        i += 1;
-                    }
-                }
-                continue;
-            }
-            b'r' if (i == 0 || !ident(b[i - 1])) && matches!(b.get(i + 1), Some(b'"' | b'#')) => {
-                let hashes = b[i + 1..].iter().take_while(|c| **c == b'#').count();
-                if b.get(i + 1 + hashes) == Some(&b'"') {
-                    let close: String = std::iter::once('"')
-                        .chain(std::iter::repeat_n('#', hashes))
-                        .collect();
-                    let body = i + 2 + hashes;
-                    let end = text[body..]
-                        .find(&close)
-                        .map_or(b.len(), |e| body + e + close.len());
-                    line += text[i..end].matches('\n').count();
-                    i = end;
-                    continue;
-                }
-            }
-            b'"' => {
-                i += 1;
-                while i < b.len() && b[i] != b'"' {
-                    if b[i] == b'\\' {
-                        i += 1;
-                    }
-                    if i < b.len() && b[i] == b'\n' {
-                        line += 1;
-                    }
-                    i += 1;
-                }
-            }
-            b'\'' => {
-                // A char literal ('x', '\n', '"'); otherwise a lifetime.
-                if b.get(i + 1) == Some(&b'\\') {
-                    if let Some(e) = text[i + 2..].find('\'') {
-                        i += 2 + e;
-                    }
-                } else if b.get(i + 2) == Some(&b'\'') {
-                    i += 2;
-                } else if let Some(c) = text[i + 1..].chars().next() {
-                    if text[i + 1 + c.len_utf8()..].starts_with('\'') {
-                        i += c.len_utf8() + 1;
-                    }
-                }
-            }
-            _ => {}
+    let (mut line, mut counted, mut out) = (1, 0, Vec::new());
+    crate::lexical::scan(text, |e| {
+        if let crate::lexical::Event::LineComment(start, end) = e {
+            line += text[counted..start].matches('\n').count();
+            counted = start;
+            out.push((line, &text[start..end]));
         }
-        i += 1;
-    }
+    });
     out
 }
 

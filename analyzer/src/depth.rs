@@ -36,7 +36,7 @@ pub fn blanked(text: &str) -> std::borrow::Cow<'_, str> {
 pub fn max_bracket_depth(text: &str) -> usize {
     let (mut depth, mut max) = (0usize, 0usize);
     crate::lexical::scan(text, |e| {
-        if let crate::lexical::Event::Code(_, c) = e {
+        if let crate::lexical::Event::Code(c) = e {
             match c {
                 b'(' | b'[' | b'{' => {
                     depth += 1;

@@ -4,8 +4,8 @@
 
 /// What the scan meets.
 pub enum Event {
-    /// A byte of code (outside comments and literals) at this offset.
-    Code(usize, u8),
+    /// A byte of code (outside comments and literals).
+    Code(u8),
     /// A `//` comment (doc comments included), from `//` to the end of its line.
     LineComment(usize, usize),
 }
@@ -53,7 +53,7 @@ pub fn scan(text: &str, mut on: impl FnMut(Event)) {
                         .map_or(b.len(), |e| body + e + close.len());
                     continue;
                 }
-                on(Event::Code(i, b[i]));
+                on(Event::Code(b[i]));
             }
             b'"' => {
                 i += 1;
@@ -78,7 +78,7 @@ pub fn scan(text: &str, mut on: impl FnMut(Event)) {
                     }
                 }
             }
-            c => on(Event::Code(i, c)),
+            c => on(Event::Code(c)),
         }
         i += 1;
     }

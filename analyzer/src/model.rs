@@ -566,7 +566,11 @@ impl Model {
                 if owners.is_empty() {
                     continue;
                 }
-                let Some(kind) = catalog::channel_method(&mc.method) else {
+                // `clone`, `lock` and the like neither send nor receive: nothing to evaluate
+                // (a chain of them would be evaluated once per link).
+                let Some(kind) =
+                    catalog::channel_method(&mc.method).filter(|k| *k != ChannelMethod::Same)
+                else {
                     continue;
                 };
                 let recv = flow.eval(ix, file, mc.receiver);

@@ -1,5 +1,7 @@
-//! A worker pool over a bounded queue, without declarations.
+//! A worker pool over a bounded queue, without declarations (but linked with `bpcheck`, as
+//! the declared copy is: the comparison is of the declarations alone).
 
+use bpcheck as _;
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::thread;
 

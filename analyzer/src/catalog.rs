@@ -195,6 +195,32 @@ static APIS: &[(&str, Api)] = &[
     ("tokio::sync::oneshot::channel", ctor(Tokio, Oneshot)),
     ("tokio::sync::watch::channel", ctor(Tokio, Watch)),
     ("std::sync::mpsc::channel", ctor(Std, Unbounded)),
+    // The shim's named constructors (`bpcheck::sync::..::*_named(name, ..)`, canonicalized).
+    (
+        "tokio::sync::mpsc::channel_named",
+        Api::ChannelCtor {
+            lib: Tokio,
+            kind: Bounded {
+                cap_arg: 1,
+                zero_panics: true,
+            },
+        },
+    ),
+    (
+        "tokio::sync::mpsc::unbounded_channel_named",
+        ctor(Tokio, Unbounded),
+    ),
+    (
+        "std::sync::mpsc::sync_channel_named",
+        Api::ChannelCtor {
+            lib: Std,
+            kind: Bounded {
+                cap_arg: 1,
+                zero_panics: false,
+            },
+        },
+    ),
+    ("std::sync::mpsc::channel_named", ctor(Std, Unbounded)),
     ("std::sync::mpsc::sync_channel", bounded(Std, false)),
     ("futures_channel::mpsc::unbounded", ctor(Futures, Unbounded)),
     ("futures_channel::mpsc::channel", bounded(Futures, false)),
@@ -316,6 +342,10 @@ static APIS: &[(&str, Api)] = &[
 
 /// Re-exports: a path prefix that names the same items as another crate's.
 static REEXPORTS: &[(&[&str], &[&str])] = &[
+    // bpcheck's runtime shim: tokio's (and std's) channels and semaphores, the same API.
+    (&["bpcheck", "sync", "std_mpsc"], &["std", "sync", "mpsc"]),
+    (&["bpcheck", "sync"], &["tokio", "sync"]),
+    (&["bpcheck", "spawn"], &["tokio", "spawn"]),
     (&["futures", "channel"], &["futures_channel"]),
     (&["futures_util", "channel"], &["futures_channel"]),
     (&["crossbeam", "channel"], &["crossbeam_channel"]),

@@ -16,6 +16,9 @@ pub enum Flavor {
     AsyncChannel,
     /// `futures::channel::mpsc`.
     Futures,
+    /// bpcheck's runtime shim (`bpcheck::sync::mpsc`, tokio's channel while tests do not
+    /// turn on its `check` feature), named after the declaration in its reports.
+    Bpcheck,
 }
 
 impl Flavor {
@@ -27,7 +30,13 @@ impl Flavor {
         ("flume", Flavor::Flume),
         ("async_channel", Flavor::AsyncChannel),
         ("futures", Flavor::Futures),
+        ("bpcheck", Flavor::Bpcheck),
     ];
+
+    /// The constructor takes the channel's name as its first argument.
+    pub fn takes_name(self) -> bool {
+        self == Flavor::Bpcheck
+    }
 
     /// The constructor `channel!` expands to, as path segments from the crate root:
     /// exactly what a user would write by hand.
@@ -45,6 +54,8 @@ impl Flavor {
             (Flavor::AsyncChannel, false) => &["async_channel", "unbounded"],
             (Flavor::Futures, true) => &["futures", "channel", "mpsc", "channel"],
             (Flavor::Futures, false) => &["futures", "channel", "mpsc", "unbounded"],
+            (Flavor::Bpcheck, true) => &["bpcheck", "sync", "mpsc", "channel_named"],
+            (Flavor::Bpcheck, false) => &["bpcheck", "sync", "mpsc", "unbounded_channel_named"],
         }
     }
 }

@@ -19,8 +19,9 @@ use proc_macro::TokenStream;
 ///
 /// `channel!(NAME, CAPACITY [, flavor = FLAVOR])`: the capacity is a positive integer or
 /// `unbounded` (written out); the flavor is `tokio` (default, `tokio::sync::mpsc`), `std`,
-/// `crossbeam`, `flume`, `async_channel` or `futures`. The crate of the flavor must be a
-/// dependency.
+/// `crossbeam`, `flume`, `async_channel`, `futures`, or `bpcheck` (the runtime shim's
+/// `bpcheck::sync::mpsc::channel_named("NAME", CAPACITY)`, so its reports use the declared
+/// name). The crate of the flavor must be a dependency.
 ///
 /// ```
 /// use bpcheck_macros::channel;

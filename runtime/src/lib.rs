@@ -53,6 +53,15 @@
 //!     assert_eq!(handle.join().unwrap(), 6);
 //! }
 //! ```
+//!
+//! With `flavor = bpcheck`, `channel!` makes the shim's channel, named after the
+//! declaration in its reports (`bpcheck::sync::mpsc::channel_named("jobs", 8)`):
+//!
+//! ```
+//! let (tx, mut rx) = bpcheck::channel!(jobs, 8, flavor = bpcheck);
+//! tx.try_send(1u8).unwrap();
+//! assert_eq!(rx.try_recv().unwrap(), 1);
+//! ```
 
 pub use bpcheck_macros::{actor, allow, channel, gateway, test, topology};
 

@@ -89,10 +89,10 @@ impl Extractor {
                 .map(|s| s.to_string())
                 .collect(),
         };
-        let call_args = bound
-            .map(|n| self.push_expr(ExprFact::Int(n)))
-            .into_iter()
-            .collect();
+        // The shim's constructors take the name first.
+        let name = args.flavor.takes_name().then(|| self.other());
+        let cap = bound.map(|n| self.push_expr(ExprFact::Int(n)));
+        let call_args = name.into_iter().chain(cap).collect();
         self.facts.calls.push(CallFact {
             body: self.body,
             callee,

@@ -182,3 +182,40 @@ fn editor_session_publishes_updates_and_offers_an_allow_fix() {
     let status = c.child.wait().expect("the server exits");
     assert!(status.success(), "{status}");
 }
+
+#[test]
+fn a_configuration_mistake_is_shown_on_the_manifest() {
+    let dir = std::env::temp_dir().join(format!("bpcheck-lsp-config-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    let dir = dir.canonicalize().unwrap();
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        "[package]\nname = \"typo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[package.metadata.bpcheck]\nfial-on = \"certain\"\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("src/lib.rs"), "pub fn f() {}\n").unwrap();
+    let lib = format!("file://{}", dir.join("src/lib.rs").display());
+    let manifest = format!("file://{}", dir.join("Cargo.toml").display());
+    let mut c = Client::start();
+    c.request(
+        "initialize",
+        json!({"capabilities": {}, "processId": null, "rootUri": null}),
+    );
+    c.notify("initialized", json!({}));
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": lib, "languageId": "rust", "version": 1, "text": "pub fn f() {}\n"}}),
+    );
+    let diags = c.diagnostics(&manifest);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert!(
+        diags[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("unknown key `fial-on`")),
+        "{diags:?}"
+    );
+    c.request("shutdown", Value::Null);
+    c.notify("exit", Value::Null);
+    assert!(c.child.wait().unwrap().success());
+}

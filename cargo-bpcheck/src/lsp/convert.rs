@@ -64,6 +64,20 @@ pub fn by_document(analysis: &Analysis) -> Vec<(Url, Vec<Diagnostic>)> {
     out.into_values().collect()
 }
 
+/// A package whose manifest or configuration cannot be read: one error on the manifest.
+pub fn manifest_error(manifest: &std::path::Path, message: String) -> Vec<(Url, Vec<Diagnostic>)> {
+    let Ok(uri) = Url::from_file_path(manifest) else {
+        return Vec::new();
+    };
+    let diag = Diagnostic {
+        severity: Some(DiagnosticSeverity::ERROR),
+        source: Some("bpcheck".to_string()),
+        message,
+        ..Diagnostic::default()
+    };
+    vec![(uri, vec![diag])]
+}
+
 /// A range of the analysis as a document and an LSP range.
 fn location(analysis: &Analysis, r: FileRange) -> Option<(Url, Range)> {
     let file = analysis.files.get(r.file);

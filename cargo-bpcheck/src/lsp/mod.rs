@@ -174,7 +174,10 @@ impl Server<'_> {
         let Some((manifest, analysis)) = self.packages.analyze(&path, &self.buffers) else {
             return;
         };
-        let mut by_doc = convert::by_document(&analysis);
+        let mut by_doc = match analysis {
+            Ok(analysis) => convert::by_document(&analysis),
+            Err(message) => convert::manifest_error(&manifest, message),
+        };
         // The document that changed always gets its list, empty or not.
         if let Ok(uri) = Url::from_file_path(&path) {
             if !by_doc.iter().any(|(u, _)| *u == uri) {

@@ -28,7 +28,7 @@ impl Packages {
         &mut self,
         path: &Path,
         buffers: &HashMap<PathBuf, String>,
-    ) -> Option<(PathBuf, Analysis)> {
+    ) -> Option<(PathBuf, Result<Analysis, String>)> {
         let manifest = package_manifest(path)?;
         if !self.plans.contains_key(&manifest) {
             let dir = manifest.parent()?.to_path_buf();
@@ -38,15 +38,18 @@ impl Packages {
                 manifest.as_os_str(),
             ])
             .ok()?;
-            let plan = targets::plan(&cli, &dir, &CliSettings::default()).ok()?;
-            self.plans.insert(manifest.clone(), plan);
+            // A manifest or configuration that cannot be read is shown on the manifest.
+            match targets::plan(&cli, &dir, &CliSettings::default()) {
+                Ok(plan) => self.plans.insert(manifest.clone(), plan),
+                Err(crate::Fatal(message)) => return Some((manifest, Err(message))),
+            };
         }
         let plan = &self.plans[&manifest];
         let config = Config {
             overlay: Arc::new(buffers.clone()),
             ..Config::default()
         };
-        Some((manifest, analyze(&plan.crates, &config)))
+        Some((manifest, Ok(analyze(&plan.crates, &config))))
     }
 }
 

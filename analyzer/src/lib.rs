@@ -8,6 +8,7 @@ mod actors;
 pub mod annotations;
 pub mod catalog;
 pub mod config;
+mod contents;
 mod declared;
 pub mod diagnostic;
 pub mod dormant;

@@ -172,6 +172,9 @@ fn main() -> ExitCode {
             ms(best_drop)
         );
     }
+    if let Some(kb) = peak_rss_kb() {
+        println!("  peak resident memory of this process: {:.0} MB", kb as f64 / 1024.0);
+    }
     if !(do_base && do_an) {
         return ExitCode::SUCCESS;
     }
@@ -309,6 +312,13 @@ fn baseline(files: &[PathBuf]) -> usize {
             usize::from(!ok)
         })
         .sum()
+}
+
+/// The process's peak resident set size (`VmHWM`), where `/proc` has it.
+fn peak_rss_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 fn ms(d: Duration) -> f64 {

@@ -62,12 +62,6 @@ impl SourceDb {
             .map(|(i, f)| (FileId(i as u32), f))
     }
 
-    /// Appends the files of `other` from `from` on (their ids stay the same when `self`
-    /// holds exactly `from` files).
-    pub fn append_from(&mut self, other: SourceDb, from: usize) {
-        self.files.extend(other.files.into_iter().skip(from));
-    }
-
     /// Number of files.
     pub fn len(&self) -> usize {
         self.files.len()

@@ -173,7 +173,10 @@ fn main() -> ExitCode {
         );
     }
     if let Some(kb) = peak_rss_kb() {
-        println!("  peak resident memory of this process: {:.0} MB", kb as f64 / 1024.0);
+        println!(
+            "  peak resident memory of this process: {:.0} MB",
+            kb as f64 / 1024.0
+        );
     }
     if !(do_base && do_an) {
         return ExitCode::SUCCESS;

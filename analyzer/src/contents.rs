@@ -154,3 +154,71 @@ impl Contents {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facts::BodyKind;
+
+    fn facts(src: &str) -> FileFacts {
+        let file = syn::parse_file(src).unwrap();
+        crate::extract::extract(FileId(0), &file, src, false)
+    }
+
+    fn body_named(ff: &FileFacts, name: &str) -> BodyId {
+        let idx = ff
+            .bodies
+            .iter()
+            .position(|b| matches!(&b.kind, BodyKind::Fn { name: n, .. } if n == name))
+            .unwrap();
+        BodyId {
+            file: FileId(0),
+            idx: idx as u32,
+        }
+    }
+
+    #[test]
+    fn a_body_sees_its_own_facts_and_its_nested_bodies_expressions() {
+        let ff = facts(
+            "fn a(tx: T) { tx.send(1); for x in xs { x.go(); } \
+             spawn(async move { tx.close(); }); }\n\
+             fn b(rx: R) { rx.recv(); }",
+        );
+        let c = Contents::build(std::iter::once((0, &ff)));
+        let (a, b) = (body_named(&ff, "a"), body_named(&ff, "b"));
+        let methods = |body| -> Vec<&str> {
+            c.method_calls(FileId(0), Some(body))
+                .iter()
+                .map(|&i| ff.method_calls[i as usize].method.as_str())
+                .collect()
+        };
+        assert_eq!(methods(a), ["send", "go"]);
+        assert_eq!(methods(b), ["recv"]);
+        assert_eq!(c.fors(FileId(0), Some(a)).len(), 1);
+        assert!(c.fors(FileId(0), Some(b)).is_empty());
+        // The async block's `tx.close()` is in `a`'s subtree, not in `a` itself.
+        let within = c.exprs_within(a);
+        let close = ff
+            .method_calls
+            .iter()
+            .position(|m| m.method == "close")
+            .unwrap();
+        let close_expr = ff
+            .exprs
+            .iter()
+            .position(|e| matches!(e, ExprFact::MethodCall(i) if *i as usize == close))
+            .unwrap();
+        assert!(within.contains(&ExprId(close_expr as u32)));
+        assert!(c
+            .exprs_within(b)
+            .iter()
+            .all(|e| ff.expr_body[e.0 as usize] == Some(b)));
+        // The async block is handed to no method call; nothing is handed to anything here.
+        assert!(ff.bodies.iter().enumerate().all(|(i, _)| c
+            .handed_to(BodyId {
+                file: FileId(0),
+                idx: i as u32
+            })
+            .is_empty()));
+    }
+}

@@ -1,6 +1,8 @@
 //! Throughput of the analyzer against `syn::parse_file` alone, on real crate sources.
 //!
-//! Run with `cargo bench -p bpcheck-analyzer --bench throughput [-- CORPUS_DIR]`.
+//! Run with `cargo bench -p bpcheck-analyzer --bench throughput [-- CORPUS_DIR]`, or on the
+//! pinned corpus (the registry packages of `corpus/Cargo.lock`, fetched by `corpus/run`) with
+//! `BPCHECK_BENCH_PINNED=1 cargo bench -p bpcheck-analyzer --bench throughput`.
 //!
 //! Both sides run on every core (rayon's global pool) over the same files:
 //! - baseline: read each file and `syn::parse_file` it, freeing the thread's span map after
@@ -12,6 +14,9 @@
 //! run each; the best time of each side is reported. Files that do not parse count in both.
 //!
 //! Environment:
+//! - `BPCHECK_BENCH_PINNED=1`: the pinned corpus: exactly the packages of
+//!   `corpus/Cargo.lock` whose source is a registry, from `$CARGO_HOME/registry/src`, one
+//!   crate per package (a package missing there is an error: run `corpus/run` first);
 //! - `BPCHECK_BENCH_CORPUS`: corpus directory when none is given on the command line
 //!   (default `$CARGO_HOME/registry/src`, i.e. `~/.cargo/registry/src`);
 //! - `BPCHECK_BENCH_MAX_FILES`: use at most this many files (default: all);
@@ -21,6 +26,9 @@
 //!   of one crate per package (files grouped by their nearest `Cargo.toml`, the default);
 //! - `BPCHECK_BENCH_ONLY=baseline|analyzer`: time only that side (no ratio), e.g. under a
 //!   profiler, so its samples are not mixed with the other side's.
+
+#[path = "throughput/pinned.rs"]
+mod pinned;
 
 use bpcheck_analyzer::{analyze, collect_rs_files, Config, CrateInput, LintId, Roots};
 use rayon::prelude::*;
@@ -38,8 +46,19 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 const MIN_RATIO: f64 = 0.8;
 
 fn main() -> ExitCode {
-    let corpus = corpus_dir();
-    let mut files = collect_rs_files(&corpus);
+    let pinned = std::env::var("BPCHECK_BENCH_PINNED").is_ok_and(|v| v == "1");
+    let corpus = corpus_dir(pinned);
+    let mut files = if pinned {
+        match pinned_files(&corpus) {
+            Ok(f) => f,
+            Err(e) => {
+                eprintln!("{e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    } else {
+        collect_rs_files(&corpus)
+    };
     if let Some(max) = env_usize("BPCHECK_BENCH_MAX_FILES") {
         files.truncate(max);
     }
@@ -49,7 +68,11 @@ fn main() -> ExitCode {
     }
     let iters = env_usize("BPCHECK_BENCH_ITERS").unwrap_or(5).max(1);
     let size = corpus_size(&files);
-    println!("corpus: {}", corpus.display());
+    if pinned {
+        println!("corpus: pinned ({})", pinned::lockfile().display());
+    } else {
+        println!("corpus: {}", corpus.display());
+    }
     println!(
         "  {} files, {:.2} MB, {} lines; {} threads, best of {iters}",
         files.len(),
@@ -149,6 +172,12 @@ fn main() -> ExitCode {
             ms(best_drop)
         );
     }
+    if let Some(kb) = peak_rss_kb() {
+        println!(
+            "  peak resident memory of this process: {:.0} MB",
+            kb as f64 / 1024.0
+        );
+    }
     if !(do_base && do_an) {
         return ExitCode::SUCCESS;
     }
@@ -162,14 +191,37 @@ fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// The corpus: first non-flag argument, else `BPCHECK_BENCH_CORPUS`, else cargo's registry sources.
-fn corpus_dir() -> PathBuf {
+/// The `.rs` files of the pinned corpus's packages, package by package.
+fn pinned_files(registry_src: &Path) -> Result<Vec<PathBuf>, String> {
+    let lock = pinned::lockfile();
+    let text = std::fs::read_to_string(&lock)
+        .map_err(|e| format!("cannot read {}: {e}", lock.display()))?;
+    let packages = pinned::registry_packages(&text);
+    let (dirs, missing) = pinned::package_dirs(registry_src, &packages);
+    if !missing.is_empty() {
+        return Err(format!(
+            "{} pinned packages are not in {} (run corpus/run first): {}",
+            missing.len(),
+            registry_src.display(),
+            missing.join(", ")
+        ));
+    }
+    Ok(dirs.iter().flat_map(|d| collect_rs_files(d)).collect())
+}
+
+/// The corpus: first non-flag argument, else `BPCHECK_BENCH_CORPUS`, else cargo's registry
+/// sources (always those with `pinned`).
+fn corpus_dir(pinned: bool) -> PathBuf {
     // `cargo bench` passes `--bench`; libtest-style flags are not ours.
     if let Some(arg) = std::env::args().skip(1).find(|a| !a.starts_with('-')) {
-        return PathBuf::from(arg);
+        if !pinned {
+            return PathBuf::from(arg);
+        }
     }
     if let Some(dir) = std::env::var_os("BPCHECK_BENCH_CORPUS") {
-        return PathBuf::from(dir);
+        if !pinned {
+            return PathBuf::from(dir);
+        }
     }
     let cargo_home = std::env::var_os("CARGO_HOME")
         .map(PathBuf::from)
@@ -263,6 +315,13 @@ fn baseline(files: &[PathBuf]) -> usize {
             usize::from(!ok)
         })
         .sum()
+}
+
+/// The process's peak resident set size (`VmHWM`), where `/proc` has it.
+fn peak_rss_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 fn ms(d: Duration) -> f64 {

@@ -13,6 +13,7 @@ use crate::resolve::Res;
 use crate::source::{FileId, FileRange};
 use crate::suppress::{Allowance, Covers};
 use crate::tasks::{TaskIdx, Tasks};
+use rustc_hash::FxHashMap as HashMap;
 
 /// A channel made by `channel!(name, capacity)`.
 #[derive(Clone, Debug)]
@@ -120,6 +121,33 @@ pub(crate) fn bind(
     channels: &[Channel],
 ) -> Declarations {
     let mut out = Declarations::default();
+    // Channels by the range of their constructor call, and instances by the channel they
+    // are of: one lookup per declaration, not a scan of every channel.
+    let mut by_range: HashMap<FileRange, Vec<ChanIdx>> = HashMap::default();
+    let mut instances: HashMap<ChanIdx, Vec<ChanIdx>> = HashMap::default();
+    for (c, ch) in channels.iter().enumerate() {
+        by_range.entry(ch.range).or_default().push(c as ChanIdx);
+        if let Some((_, of)) = &ch.via {
+            instances.entry(*of).or_default().push(c as ChanIdx);
+        }
+    }
+    // An actor type's methods, by qualified type.
+    let mut methods_of_type: HashMap<&str, Vec<BodyId>> = HashMap::default();
+    for ((t, _), bs) in &ix.methods_of {
+        methods_of_type
+            .entry(t.as_str())
+            .or_default()
+            .extend(bs.iter().copied());
+    }
+    // The tasks each root body starts.
+    let mut started_by: HashMap<BodyId, Vec<TaskIdx>> = HashMap::default();
+    for (t, task) in tasks.tasks.iter().enumerate() {
+        started_by.entry(task.root).or_default().push(t as TaskIdx);
+    }
+    let lookups = Lookups {
+        methods_of_type,
+        started_by,
+    };
     for (f, ff) in ix.files() {
         let file = FileId(f as u32);
         for d in &ff.decls {
@@ -136,18 +164,13 @@ pub(crate) fn bind(
             }
             match &d.kind {
                 DeclKind::Channel { name, capacity, .. } => {
-                    let made: Vec<ChanIdx> = (0..channels.len() as ChanIdx)
-                        .filter(|&c| channels[c as usize].range == d.range)
-                        .collect();
-                    let chans = (0..channels.len() as ChanIdx)
-                        .filter(|&c| {
-                            made.contains(&c)
-                                || channels[c as usize]
-                                    .via
-                                    .as_ref()
-                                    .is_some_and(|(_, of)| made.contains(of))
-                        })
-                        .collect();
+                    let made = by_range.get(&d.range).map_or(&[][..], |v| v);
+                    let mut chans: Vec<ChanIdx> = made.to_vec();
+                    for c in made {
+                        chans.extend(instances.get(c).into_iter().flatten());
+                    }
+                    chans.sort_unstable();
+                    chans.dedup();
                     out.channels.push(DeclaredChannel {
                         name: name.clone(),
                         capacity: *capacity,
@@ -165,7 +188,7 @@ pub(crate) fn bind(
                     gateway: *gateway,
                     mailbox: *mailbox,
                     range: d.range,
-                    tasks: role_tasks(ix, tasks, actor_types, file, target),
+                    tasks: role_tasks(ix, tasks, &lookups, actor_types, file, target),
                 }),
                 DeclKind::Topology(t) => out.topologies.push(t.clone()),
                 DeclKind::Allow {
@@ -186,11 +209,20 @@ pub(crate) fn bind(
     out
 }
 
+/// Indices built once per crate for [`role_tasks`].
+struct Lookups<'a> {
+    /// Local methods by qualified type (every name).
+    methods_of_type: HashMap<&'a str, Vec<BodyId>>,
+    /// Tasks by the body they start with.
+    started_by: HashMap<BodyId, Vec<TaskIdx>>,
+}
+
 /// The tasks that run an actor's code: the task started with its function, or the tasks
 /// its methods run on (a framework actor's own task included).
 fn role_tasks(
     ix: &Index<'_>,
     tasks: &Tasks,
+    lookups: &Lookups<'_>,
     actor_types: &[crate::actors::ActorType],
     file: FileId,
     target: &RoleTarget,
@@ -199,12 +231,11 @@ fn role_tasks(
         RoleTarget::Body(b) => vec![*b],
         RoleTarget::Type(name) => {
             let ty = ix.qualify(file, name);
-            let mut v: Vec<BodyId> = ix
-                .methods_of
-                .iter()
-                .filter(|((t, _), _)| *t == ty)
-                .flat_map(|(_, bs)| bs.iter().copied())
-                .collect();
+            let mut v: Vec<BodyId> = lookups
+                .methods_of_type
+                .get(ty.as_str())
+                .cloned()
+                .unwrap_or_default();
             v.sort();
             for (a, &t) in actor_types.iter().zip(&tasks.actor_tasks) {
                 if a.ty == ty {
@@ -214,9 +245,12 @@ fn role_tasks(
             v
         }
     };
-    let started: Vec<TaskIdx> = (0..tasks.tasks.len() as TaskIdx)
-        .filter(|&t| bodies.contains(&tasks.tasks[t as usize].root))
+    let mut started: Vec<TaskIdx> = bodies
+        .iter()
+        .flat_map(|b| lookups.started_by.get(b).into_iter().flatten().copied())
         .collect();
+    started.sort_unstable();
+    started.dedup();
     if !started.is_empty() {
         return started;
     }
@@ -243,13 +277,19 @@ pub(crate) fn rename(
             }
         }
     }
+    // The declared actors naming each task (a task named by two keeps its name).
+    let mut named: HashMap<TaskIdx, Vec<usize>> = HashMap::default();
+    for (i, a) in decls.actors.iter().enumerate() {
+        for &t in &a.tasks {
+            let v = named.entry(t).or_default();
+            if v.last() != Some(&i) {
+                v.push(i);
+            }
+        }
+    }
     for (t, task) in tasks.iter_mut().enumerate() {
-        let mut named = decls
-            .actors
-            .iter()
-            .filter(|a| a.tasks.contains(&(t as TaskIdx)));
-        if let (Some(a), None) = (named.next(), named.next()) {
-            task.name = a.name.clone();
+        if let Some([a]) = named.get(&(t as TaskIdx)).map(Vec::as_slice) {
+            task.name = decls.actors[*a].name.clone();
         }
     }
 }

@@ -13,6 +13,7 @@ use crate::index::{CallTarget, Index};
 use crate::model::Channel;
 use crate::source::FileId;
 use crate::tasks::{SpawnSite, Tasks};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 /// Why an unbounded channel cannot grow.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -70,9 +71,15 @@ pub fn cannot_grow(
             let local = !flow
                 .method_targets(ix, file, mc.body, mc.receiver, &mc.method, &recv)
                 .is_empty();
-            for &c in &unbounded {
-                if is_send && recv.contains_key(&Val::Tx(c)) {
-                    sends[c as usize].push((file, i as u32));
+            if is_send {
+                for v in recv.keys() {
+                    let Val::Tx(c) = v else { continue };
+                    let Some(ch) = channels.get(*c as usize) else {
+                        continue;
+                    };
+                    if ch.kind == ChannelKind::Unbounded {
+                        sends[*c as usize].push((file, i as u32));
+                    }
                 }
             }
             // A sender handed to a method the analysis does not follow.
@@ -106,13 +113,20 @@ pub fn cannot_grow(
             }
         }
     }
+    let made = Made::build(ix);
+    // Spawn sites that start a task once, not per item, by range.
+    let once_sites: HashSet<crate::source::FileRange> = sites
+        .iter()
+        .filter(|s| !s.per_item)
+        .map(|s| s.range)
+        .collect();
     for &c in &unbounded {
         let ch = &channels[c as usize];
         let made_at = match &ch.via {
             None => ctor_calls.get(c as usize).copied(),
             Some(_) => instance_calls.get(&c).copied(),
         };
-        if receiver_dropped(ix, made_at.as_ref()) {
+        if made.receiver_dropped(made_at.as_ref()) {
             out[c as usize] = Some(NoGrowth::ReceiverDropped);
             continue;
         }
@@ -132,9 +146,7 @@ pub fn cannot_grow(
                     && tasks.owners_of(mc.body).iter().all(|&t| {
                         let task = &tasks.tasks[t as usize];
                         !task.replicated
-                            || sites
-                                .iter()
-                                .any(|s| Some(s.range) == task.spawn && !s.per_item)
+                            || task.spawn.is_some_and(|r| once_sites.contains(&r))
                     })
             });
         if once_per_sender {
@@ -169,28 +181,56 @@ fn runs_once_per_task(ix: &Index<'_>, tasks: &Tasks, mut body: crate::facts::Bod
     false
 }
 
-/// True when the constructor's receiver is dropped where it is made: `ctor().0`, or
-/// `let (tx, _) = ctor()`.
-fn receiver_dropped(ix: &Index<'_>, ctor: Option<&(FileId, u32)>) -> bool {
-    let Some(&(file, call)) = ctor else {
-        return false;
-    };
-    let ff = &ix.facts[file.0 as usize];
-    let Some(e) = ff
-        .exprs
-        .iter()
-        .position(|x| matches!(x, ExprFact::Call(i) if *i == call))
-        .map(|e| ExprId(e as u32))
-    else {
-        return false;
-    };
-    let first_only = ff
-        .exprs
-        .iter()
-        .any(|x| matches!(x, ExprFact::Field { base, name } if *base == e && name == "0"));
-    let let_drops = ff.lets.iter().any(|l| {
-        l.init == e
-            && matches!(&l.pat, PatFact::Tuple(ps) if matches!(ps.get(1), Some(PatFact::Ignore)))
-    });
-    first_only || let_drops
+/// Where each call's value goes, for [`Made::receiver_dropped`]: indexed once, so each
+/// unbounded channel is one lookup, not a scan of its file.
+struct Made {
+    /// The first expression that is each call, by (file, call).
+    call_expr: HashMap<(FileId, u32), ExprId>,
+    /// Expressions whose field `.0` is taken.
+    first_taken: HashSet<(FileId, ExprId)>,
+    /// Initializers of `let (x, _) = ..`.
+    second_ignored: HashSet<(FileId, ExprId)>,
+}
+
+impl Made {
+    fn build(ix: &Index<'_>) -> Self {
+        let mut m = Made {
+            call_expr: HashMap::default(),
+            first_taken: HashSet::default(),
+            second_ignored: HashSet::default(),
+        };
+        for (f, ff) in ix.files() {
+            let file = FileId(f as u32);
+            for (e, x) in ff.exprs.iter().enumerate() {
+                match x {
+                    ExprFact::Call(i) => {
+                        m.call_expr.entry((file, *i)).or_insert(ExprId(e as u32));
+                    }
+                    ExprFact::Field { base, name } if name == "0" => {
+                        m.first_taken.insert((file, *base));
+                    }
+                    _ => {}
+                }
+            }
+            for l in &ff.lets {
+                if matches!(&l.pat, PatFact::Tuple(ps) if matches!(ps.get(1), Some(PatFact::Ignore)))
+                {
+                    m.second_ignored.insert((file, l.init));
+                }
+            }
+        }
+        m
+    }
+
+    /// True when the constructor's receiver is dropped where it is made: `ctor().0`, or
+    /// `let (tx, _) = ctor()`.
+    fn receiver_dropped(&self, ctor: Option<&(FileId, u32)>) -> bool {
+        let Some(&(file, call)) = ctor else {
+            return false;
+        };
+        let Some(&e) = self.call_expr.get(&(file, call)) else {
+            return false;
+        };
+        self.first_taken.contains(&(file, e)) || self.second_ignored.contains(&(file, e))
+    }
 }

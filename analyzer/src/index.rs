@@ -43,6 +43,8 @@ pub struct Index<'a> {
     pub resolver: Resolver<'a>,
     /// The crate's configured APIs (`[package.metadata.bpcheck]`), after the catalog.
     pub team_apis: &'a [(Vec<String>, Api)],
+    /// What each body contains, built on first use.
+    contents: std::sync::OnceLock<crate::contents::Contents>,
 }
 
 impl<'a> Index<'a> {
@@ -113,6 +115,7 @@ impl<'a> Index<'a> {
             binds,
             resolver,
             team_apis,
+            contents: std::sync::OnceLock::new(),
         };
         // Resolution only reads: files in parallel.
         let mut member = vec![false; facts.len()];
@@ -215,6 +218,12 @@ impl<'a> Index<'a> {
     /// The covered files with their facts.
     pub fn files(&self) -> impl Iterator<Item = (usize, &'a FileFacts)> + '_ {
         self.files.iter().map(|&f| (f, &self.facts[f]))
+    }
+
+    /// What each body of the covered files contains (built on the first call).
+    pub fn contents(&self) -> &crate::contents::Contents {
+        self.contents
+            .get_or_init(|| crate::contents::Contents::build(self.files()))
     }
 
     /// A body's facts.

@@ -8,6 +8,7 @@ mod actors;
 pub mod annotations;
 pub mod catalog;
 pub mod config;
+mod contents;
 mod declared;
 pub mod depth;
 pub mod diagnostic;
@@ -157,11 +158,29 @@ pub fn analyze(crates: &[CrateInput], config: &Config) -> Analysis {
 }
 
 fn analyze_here(crates: &[CrateInput], config: &Config) -> Analysis {
-    let loaded = load::load(crates, &config.overlay);
-    let model = model::Model::build(&loaded, crates);
-    let mut diagnostics = loaded.diagnostics.clone();
+    // Crates in bounded batches: a batch's facts are freed once its models are built, so
+    // memory holds the facts of one batch (and the text of every file), not of the run.
+    let mut loaded = load::Loaded::default();
+    let mut parts = Vec::new();
+    let mut diagnostics = Vec::new();
+    let mut allowances = Vec::new();
+    for batch in batches(crates.len()) {
+        let first_file = loaded.db.len();
+        load::load_into(&mut loaded, crates, batch, &config.overlay);
+        parts.extend(model::Model::build_parts(&loaded, crates, first_file));
+        let batch_facts = &mut loaded.facts[first_file..];
+        allowances.extend(suppress::comment_allowances_from(
+            batch_facts,
+            first_file,
+            &mut diagnostics,
+        ));
+        let freed: Vec<facts::FileFacts> = batch_facts.iter_mut().map(std::mem::take).collect();
+        // Freeing takes a while and nothing waits for it.
+        rayon::spawn(move || drop(freed));
+    }
+    let model = model::Model::merge(parts);
+    diagnostics.extend(loaded.diagnostics.iter().cloned());
     diagnostics.extend(lints::run_all(&model));
-    let mut allowances = suppress::comment_allowances(&loaded.facts, &mut diagnostics);
     allowances.extend(model.declarations.allows.iter().cloned());
     for (at, message) in &model.declarations.invalid {
         diagnostics.push(suppress::bad_declaration(*at, message.clone()));
@@ -194,14 +213,7 @@ fn analyze_here(crates: &[CrateInput], config: &Config) -> Analysis {
     }
     diagnostics.retain(|d| d.level != Level::Allow);
     sort_and_dedup(&mut diagnostics, &loaded.db);
-    let load::Loaded {
-        db,
-        facts,
-        file_crate,
-        ..
-    } = loaded;
-    // Freeing the facts of a large run takes a while and nothing waits for it.
-    rayon::spawn(move || drop(facts));
+    let load::Loaded { db, file_crate, .. } = loaded;
     Analysis {
         diagnostics,
         allowed,
@@ -209,6 +221,12 @@ fn analyze_here(crates: &[CrateInput], config: &Config) -> Analysis {
         files: db,
         model,
     }
+}
+
+/// Crates per batch: enough to keep every core busy, few enough to bound memory.
+fn batches(n: usize) -> impl Iterator<Item = std::ops::Range<usize>> {
+    let size = (rayon::current_num_threads() * 16).max(1);
+    (0..n.div_ceil(size)).map(move |i| i * size..((i + 1) * size).min(n))
 }
 
 fn sort_and_dedup(diags: &mut Vec<Diagnostic>, db: &SourceDb) {

@@ -42,18 +42,27 @@ struct Parsed {
     error: Option<Diagnostic>,
 }
 
-/// Loads every crate.
+/// Loads the crates `batch` of `crates` into `loaded`, after the files already there: their
+/// files get the next `FileId`s, and `file_crate` holds indices into `crates`.
 /// Files in `overlay` are read from it instead of the disk.
-pub fn load(crates: &[CrateInput], overlay: &crate::config::Overlay) -> Loaded {
-    let mut loaded = Loaded::default();
-    let mut dir_owner: Vec<bool> = Vec::new();
+pub fn load_into(
+    loaded: &mut Loaded,
+    crates: &[CrateInput],
+    batch: std::ops::Range<usize>,
+    overlay: &crate::config::Overlay,
+) {
+    let first_file = loaded.db.len();
+    let mut dir_owner: Vec<bool> = vec![false; first_file];
     let mut by_path: HashMap<(usize, PathBuf), FileId> = HashMap::new();
     let mut level: Vec<Job> = Vec::new();
-    let mut follow: Vec<bool> = Vec::new();
+    let mut follow: Vec<bool> = vec![true; crates.len()];
     for (krate, input) in crates.iter().enumerate() {
+        if !batch.contains(&krate) {
+            continue;
+        }
         match &input.roots {
             Roots::ModuleTree(root) => {
-                follow.push(true);
+                follow[krate] = true;
                 level.push(Job {
                     krate,
                     path: root.clone(),
@@ -62,7 +71,7 @@ pub fn load(crates: &[CrateInput], overlay: &crate::config::Overlay) -> Loaded {
                 });
             }
             Roots::Files(files) => {
-                follow.push(false);
+                follow[krate] = false;
                 level.extend(files.iter().map(|f| Job {
                     krate,
                     path: f.clone(),
@@ -116,26 +125,32 @@ pub fn load(crates: &[CrateInput], overlay: &crate::config::Overlay) -> Loaded {
         }
         level = next;
     }
-    link_file_sets(&mut loaded, crates, &dir_owner, &by_path, &follow);
-    loaded
+    link_file_sets(loaded, crates, first_file, &dir_owner, &by_path, &follow);
 }
 
 /// In `Files` mode, `mod x;` links to a file of the set when it is there; no file is read.
 /// A file declared only by test-only declarations (`#[cfg(test)] mod tests;`), and the files
 /// it declares, are left out: their facts and load errors are dropped.
+/// Only files from `first_file` on (this batch's) are linked.
 fn link_file_sets(
     loaded: &mut Loaded,
     crates: &[CrateInput],
+    first_file: usize,
     dir_owner: &[bool],
     by_path: &HashMap<(usize, PathBuf), FileId>,
     follow: &[bool],
 ) {
     let mut dropped: HashSet<FileId> = HashSet::new();
+    // The files of each crate, grouped once.
+    let mut files_of: HashMap<usize, Vec<FileId>> = HashMap::new();
+    for f in first_file..loaded.db.len() {
+        files_of
+            .entry(loaded.file_crate[f])
+            .or_default()
+            .push(FileId(f as u32));
+    }
     for (krate, _) in crates.iter().enumerate().filter(|(k, _)| !follow[*k]) {
-        let files: Vec<FileId> = (0..loaded.db.len() as u32)
-            .map(FileId)
-            .filter(|f| loaded.file_crate[f.0 as usize] == krate)
-            .collect();
+        let files: Vec<FileId> = files_of.remove(&krate).unwrap_or_default();
         // (parent, child) for declarations that are compiled, and for test-only ones.
         let mut edges: Vec<(FileId, FileId)> = Vec::new();
         let mut test_edges: Vec<(FileId, FileId)> = Vec::new();

@@ -240,22 +240,31 @@ impl Model {
     /// Builds the model of every crate, crates in parallel (they share nothing: calls into
     /// other crates are not followed), and merges them.
     pub fn build(loaded: &Loaded, crates: &[CrateInput]) -> Model {
+        Model::merge(Model::build_parts(loaded, crates, 0))
+    }
+
+    /// The models of the crates whose files are `first_file..` of `loaded` (one batch),
+    /// crates in parallel, in crate order; [`Model::merge`] joins them.
+    pub(crate) fn build_parts(
+        loaded: &Loaded,
+        crates: &[CrateInput],
+        first_file: usize,
+    ) -> Vec<Model> {
         let mut groups: Vec<Vec<usize>> = vec![Vec::new(); crates.len().max(1)];
-        for (f, &c) in loaded.file_crate.iter().enumerate() {
+        for (f, &c) in loaded.file_crate.iter().enumerate().skip(first_file) {
             if let Some(g) = groups.get_mut(c) {
                 g.push(f);
             }
         }
-        let parts: Vec<Model> = groups
+        groups
             .par_iter()
             .filter(|g| !g.is_empty())
             .map(|files| Model::build_crate(loaded, crates, files))
-            .collect();
-        Model::merge(parts)
+            .collect()
     }
 
     /// Appends models, shifting every index of each into the merged vectors.
-    fn merge(parts: Vec<Model>) -> Model {
+    pub(crate) fn merge(parts: Vec<Model>) -> Model {
         let mut m = Model::default();
         for p in parts {
             let (c0, t0, m0) = (

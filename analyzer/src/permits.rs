@@ -9,7 +9,7 @@ use crate::index::{CallTarget, Index};
 use crate::model::Acquire;
 use crate::source::FileId;
 use crate::tasks::Tasks;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Finds every acquisition.
 pub fn acquires(ix: &Index<'_>, flow: &Flow, tasks: &Tasks) -> Vec<Acquire> {
@@ -62,13 +62,14 @@ pub fn acquires(ix: &Index<'_>, flow: &Flow, tasks: &Tasks) -> Vec<Acquire> {
         }
         // `acquire().await?.forget()`: the count stays taken until `add_permits` gives it
         // back, typically at the end of the task it was taken for.
-        let forgotten: Vec<u32> = ff
+        let forgotten: HashSet<u32> = ff
             .method_calls
             .iter()
             .filter(|mc| mc.method == "forget")
             .filter_map(|mc| acquire_in(mc.receiver))
             .collect();
-        let mut discarded: Vec<u32> = ff.discarded.iter().filter_map(|e| acquire_in(*e)).collect();
+        let mut discarded: HashSet<u32> =
+            ff.discarded.iter().filter_map(|e| acquire_in(*e)).collect();
         discarded.extend(ignored);
         discarded.extend(dropped_next(ix, f, &bound, &wrapping));
         for (i, mc) in ff.method_calls.iter().enumerate() {
@@ -231,11 +232,13 @@ fn dropped_next(
 ) -> Vec<u32> {
     let ff = &ix.facts[f];
     let file = FileId(f as u32);
+    let wrapping: HashSet<u32> = wrapping.iter().copied().collect();
     let mut out = Vec::new();
     for (&i, name) in bound {
         let Some(name) = name else { continue };
         let acq = &ff.method_calls[i as usize];
-        let drop_at = ff.calls.iter().enumerate().find_map(|(ci, c)| {
+        let calls_in = ix.contents().calls(file, acq.body);
+        let drop_at = calls_in.iter().map(|&ci| (ci as usize, &ff.calls[ci as usize])).find_map(|(ci, c)| {
             let is_drop = ix.call_targets[f][ci] == crate::index::CallTarget::Api(crate::catalog::Api::Drop);
             let of_permit = c.args.first().is_some_and(
                 |a| matches!(ix.expr(file, *a), ExprFact::Path(p) if p.segments.len() == 1 && p.segments[0] == *name),
@@ -245,10 +248,16 @@ fn dropped_next(
         let Some(drop_at) = drop_at else { continue };
         let between =
             |start: u32, body| body == acq.body && start > acq.range.end && start < drop_at;
-        let work_between =
-            ff.calls.iter().any(|c| between(c.range.start, c.body))
-                || ff.method_calls.iter().enumerate().any(|(mi, m)| {
-                    between(m.range.start, m.body) && !wrapping.contains(&(mi as u32))
+        let work_between = calls_in
+            .iter()
+            .any(|&c| between(ff.calls[c as usize].range.start, ff.calls[c as usize].body))
+            || ix
+                .contents()
+                .method_calls(file, acq.body)
+                .iter()
+                .any(|&mi| {
+                    let m = &ff.method_calls[mi as usize];
+                    between(m.range.start, m.body) && !wrapping.contains(&mi)
                 });
         if !work_between {
             out.push(i);

@@ -10,6 +10,7 @@ use crate::index::{CallTarget, Index};
 use crate::model::Acquire;
 use crate::permits::Carriers;
 use crate::source::FileId;
+use rustc_hash::FxHashMap as HashMap;
 
 /// The loop and the loops around it, in one body.
 fn loop_chain(ix: &Index<'_>, file: FileId, mut l: Option<u32>) -> Vec<u32> {
@@ -29,10 +30,8 @@ fn loop_chain(ix: &Index<'_>, file: FileId, mut l: Option<u32>) -> Vec<u32> {
 
 /// True when `body` or a body nested in it mentions local `name`.
 fn body_mentions(ix: &Index<'_>, file: FileId, body: crate::facts::BodyId, name: &str) -> bool {
-    let ff = &ix.facts[file.0 as usize];
-    ff.exprs.iter().zip(&ff.expr_body).any(|(e, b)| {
-        matches!(e, ExprFact::Path(p) if p.segments.len() == 1 && p.segments[0] == name)
-            && b.is_some_and(|b| ix.is_within(b, body))
+    ix.contents().exprs_within(body).into_iter().any(|e| {
+        matches!(ix.expr(file, e), ExprFact::Path(p) if p.segments.len() == 1 && p.segments[0] == name)
     })
 }
 
@@ -116,13 +115,18 @@ fn item_closure_source(ix: &Index<'_>, flow: &Flow, file: FileId, b: BodyId) -> 
     ) {
         return None;
     }
-    let mc = ff.method_calls.iter().find(|mc| {
-        catalog::is_per_item_combinator(&mc.method)
-            && mc
-                .args
-                .iter()
-                .any(|a| matches!(ix.expr(file, *a), ExprFact::Body(x) if *x == b))
-    })?;
+    let mc = ix
+        .contents()
+        .handed_to(b)
+        .iter()
+        .map(|&i| &ff.method_calls[i as usize])
+        .find(|mc| {
+            catalog::is_per_item_combinator(&mc.method)
+                && mc
+                    .args
+                    .iter()
+                    .any(|a| matches!(ix.expr(file, *a), ExprFact::Body(x) if *x == b))
+        })?;
     if !crate::flow::receivers(&flow.eval(ix, file, mc.receiver)).is_empty() {
         return Some(true);
     }
@@ -177,11 +181,11 @@ fn spawns_loop_item(
             },
             ExprFact::Path(p) if p.segments.len() == 1 => {
                 let mut names = std::collections::HashSet::new();
-                for l in ff
-                    .fors
+                let fors = chain
                     .iter()
-                    .filter(|l| l.body == site.body && chain.contains(&l.loop_id))
-                {
+                    .flat_map(|&l| ix.contents().loop_fors(file, l))
+                    .map(|&i| &ff.fors[i as usize]);
+                for l in fors.filter(|l| l.body == site.body) {
                     crate::index::pat_names(&l.pat, &mut names);
                 }
                 // `iter.for_each(|fut| set.spawn(fut))`: the closure's item.
@@ -222,7 +226,6 @@ fn captures_reply(
     channels: &[crate::model::Channel],
 ) -> bool {
     let file = site.file;
-    let ff = &ix.facts[file.0 as usize];
     let is_reply = |e: ExprId| {
         captured_from_outside(ix, site, e)
             && flow.eval(ix, file, e).keys().any(|v| {
@@ -230,10 +233,10 @@ fn captures_reply(
                     .is_some_and(|ch| ch.kind == crate::catalog::ChannelKind::Oneshot))
             })
     };
-    ff.exprs.iter().enumerate().any(|(e, _)| {
-        ff.expr_body[e].is_some_and(|b| site.roots.iter().any(|r| ix.is_within(b, *r)))
-            && is_reply(ExprId(e as u32))
-    })
+    ix.contents()
+        .exprs_within_all(file, &site.roots)
+        .into_iter()
+        .any(is_reply)
 }
 
 /// True when the spawn's handle goes back to whoever asked for the task: sent on a channel
@@ -271,10 +274,12 @@ fn handle_handed_back(ix: &Index<'_>, file: FileId, site: &crate::tasks::SpawnSi
         }
         false
     };
-    let names: Vec<&str> = ff
-        .lets
+    let names: Vec<&str> = ix
+        .contents()
+        .lets(file, site.body)
         .iter()
-        .filter(|l| l.body == site.body && is_spawn(l.init))
+        .map(|&i| &ff.lets[i as usize])
+        .filter(|l| is_spawn(l.init))
         .filter_map(|l| match &l.pat {
             PatFact::Bind(n) => Some(n.as_str()),
             _ => None,
@@ -287,14 +292,16 @@ fn handle_handed_back(ix: &Index<'_>, file: FileId, site: &crate::tasks::SpawnSi
                     if p.segments.len() == 1 && names.contains(&p.segments[0].as_str()))
         })
     };
-    let sent = ff.method_calls.iter().any(|mc| {
-        mc.body == site.body
-            && matches!(
+    let in_body = ix.contents().method_calls(file, site.body);
+    let sent = in_body
+        .iter()
+        .map(|&i| &ff.method_calls[i as usize])
+        .any(|mc| {
+            matches!(
                 catalog::channel_method(&mc.method),
                 Some(ChannelMethod::Send { .. })
-            )
-            && mc.args.iter().any(|a| hands_back(*a))
-    });
+            ) && mc.args.iter().any(|a| hands_back(*a))
+        });
     let returned = site
         .body
         .and_then(|b| ix.enclosing_fn(b).filter(|f| *f == b))
@@ -316,7 +323,6 @@ fn captures_permit(
         return false;
     }
     let file = site.file;
-    let ff = &ix.facts[file.0 as usize];
     let holds = |e: ExprId| {
         if !captured_from_outside(ix, site, e) {
             return false;
@@ -327,10 +333,11 @@ fn captures_permit(
     };
     let in_arg = arg_exprs(ix, file, site.arg);
     in_arg.into_iter().any(holds)
-        || ff.exprs.iter().enumerate().any(|(e, _)| {
-            ff.expr_body[e].is_some_and(|b| site.roots.iter().any(|r| ix.is_within(b, *r)))
-                && holds(ExprId(e as u32))
-        })
+        || ix
+            .contents()
+            .exprs_within_all(file, &site.roots)
+            .into_iter()
+            .any(holds)
 }
 
 /// The expressions of a spawn argument outside the bodies it starts.
@@ -365,27 +372,42 @@ pub fn classify_spawns(
     channels: &[crate::model::Channel],
 ) {
     let carriers = Carriers::new(flow);
+    let mut acquires_in: HashMap<(FileId, Option<BodyId>), Vec<usize>> = HashMap::default();
+    for (i, a) in acquires.iter().enumerate() {
+        acquires_in.entry((a.file, a.body)).or_default().push(i);
+    }
     for site in sites.iter_mut() {
         let file = site.file;
         let ff = &ix.facts[file.0 as usize];
         let chain = loop_chain(ix, file, site.loop_id);
         let in_chain = |l: Option<u32>| l.is_some_and(|l| chain.contains(&l));
-        let source_call = ff.method_calls.iter().any(|mc| {
-            mc.body == site.body && in_chain(mc.loop_id) && catalog::is_source_method(&mc.method)
-        });
-        let source_for = ff.fors.iter().any(|l| {
-            l.body == site.body
-                && chain.contains(&l.loop_id)
-                && (matches!(ix.expr(file, l.iter), ExprFact::MethodCall(i)
+        let calls_here = || {
+            ix.contents()
+                .method_calls(file, site.body)
+                .iter()
+                .map(|&i| &ff.method_calls[i as usize])
+        };
+        // The `for`s and method calls of this body in the loops around the spawn.
+        let fors_here = || {
+            chain
+                .iter()
+                .flat_map(|&l| ix.contents().loop_fors(file, l))
+                .map(|&i| &ff.fors[i as usize])
+                .filter(|l| l.body == site.body)
+        };
+        let source_call = chain
+            .iter()
+            .flat_map(|&l| ix.contents().loop_method_calls(file, l))
+            .map(|&i| &ff.method_calls[i as usize])
+            .any(|mc| mc.body == site.body && catalog::is_source_method(&mc.method));
+        let source_for = fors_here().any(|l| {
+            matches!(ix.expr(file, l.iter), ExprFact::MethodCall(i)
                     if catalog::is_source_method(&ff.method_calls[*i as usize].method))
-                    || !crate::flow::receivers(&flow.eval(ix, file, l.iter)).is_empty())
+                || !crate::flow::receivers(&flow.eval(ix, file, l.iter)).is_empty()
         });
         // A `for` over data whose size the code does not bound: a parameter's items, lines,
         // directory entries. Certain when the data comes from outside the program.
-        let data_for = ff
-            .fors
-            .iter()
-            .filter(|l| l.body == site.body && chain.contains(&l.loop_id))
+        let data_for = fors_here()
             .filter_map(|l| data_source(ix, flow, file, l.iter))
             .max();
         // `stream.for_each(|item| { spawn(..) })`: the closure runs per item.
@@ -414,16 +436,15 @@ pub fn classify_spawns(
             };
             continue;
         }
-        site.loop_permits = acquires
-            .iter()
-            .enumerate()
-            .filter(|(_, a)| {
-                a.file == file
-                    && a.body == site.body
-                    && in_chain(a.loop_id)
-                    && a.range.start < site.range.start
+        site.loop_permits = acquires_in
+            .get(&(file, site.body))
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|&i| {
+                let a = &acquires[i];
+                in_chain(a.loop_id) && a.range.start < site.range.start
             })
-            .map(|(i, _)| i)
             .collect();
         site.bound = if site.awaited {
             Some(crate::tasks::SpawnBound::Awaited)
@@ -442,9 +463,8 @@ pub fn classify_spawns(
             Some(crate::tasks::SpawnBound::Permit(p))
         } else if site.receiver.as_deref().is_some_and(|set| {
             let on_set = |names: &[&str]| {
-                ff.method_calls.iter().any(|mc| {
-                    mc.body == site.body
-                        && names.contains(&mc.method.as_str())
+                calls_here().any(|mc| {
+                    names.contains(&mc.method.as_str())
                         && matches!(ix.expr(file, mc.receiver), ExprFact::Path(p) if p.segments == [set])
                 })
             };

@@ -11,8 +11,9 @@ use crate::source::{FileId, FileRange};
 use crate::tasks::SpawnSite;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-/// Local functions that spawn one of their parameters: (function, parameter index) -> thread?
-pub(crate) type Wrappers = HashMap<(BodyId, usize), bool>;
+/// Local functions that spawn one of their parameters: function -> (parameter index,
+/// thread?) in the order they were found.
+pub(crate) type Wrappers = HashMap<BodyId, Vec<(usize, bool)>>;
 
 /// True when an argument builds something to run: a closure, an async block, or a call of
 /// a local `async fn` (its future), not a value such as a connection or a handle.
@@ -43,9 +44,12 @@ fn spawned_params(ix: &Index<'_>, file: FileId, arg: ExprId) -> Vec<(BodyId, usi
     let params = &ix.body(f).params;
     let ff = &ix.facts[file.0 as usize];
     let mut out = Vec::new();
-    for (e, fact) in ff.exprs.iter().enumerate() {
-        let ExprFact::Path(p) = fact else { continue };
-        if p.segments.len() != 1 || !ff.expr_body[e].is_some_and(|eb| ix.is_within(eb, *b)) {
+    for ExprId(e) in ix.contents().exprs_within(*b) {
+        let e = e as usize;
+        let ExprFact::Path(p) = &ff.exprs[e] else {
+            continue;
+        };
+        if p.segments.len() != 1 {
             continue;
         }
         if ix.binding_body(ff.expr_body[e], &p.segments[0]) != Some(f) {
@@ -126,17 +130,12 @@ fn spawned_by_call(
             .args
             .first()
             .map(|a| (*a, *kind == catalog::SpawnKind::Thread)),
-        CallTarget::LocalFn(callee) => {
-            wrappers
-                .iter()
-                .filter(|((b, _), _)| b == callee)
-                .find_map(|((_, k), th)| {
-                    call.args
-                        .get(*k)
-                        .filter(|a| runnable_arg(ix, FileId(f as u32), **a))
-                        .map(|a| (*a, *th))
-                })
-        }
+        CallTarget::LocalFn(callee) => wrappers.get(callee)?.iter().find_map(|(k, th)| {
+            call.args
+                .get(*k)
+                .filter(|a| runnable_arg(ix, FileId(f as u32), **a))
+                .map(|a| (*a, *th))
+        }),
         _ => None,
     }
 }
@@ -175,16 +174,13 @@ fn spawned_by_method_to(
     }
     targets.iter().find_map(|t| {
         let has_self = matches!(ix.body(*t).params.first(), Some(crate::facts::PatFact::Bind(n)) if n == "self");
-        wrappers
-            .iter()
-            .filter(|((b, _), _)| b == t)
-            .find_map(|((_, k), th)| {
-                let k = if has_self { k.checked_sub(1)? } else { *k };
-                mc.args
-                    .get(k)
-                    .filter(|a| runnable_arg(ix, file, **a))
-                    .map(|a| (*a, *th))
-            })
+        wrappers.get(t)?.iter().find_map(|(k, th)| {
+            let k = if has_self { k.checked_sub(1)? } else { *k };
+            mc.args
+                .get(k)
+                .filter(|a| runnable_arg(ix, file, **a))
+                .map(|a| (*a, *th))
+        })
     })
 }
 
@@ -205,8 +201,9 @@ pub(crate) fn find_wrappers(ix: &Index<'_>, flow: &Flow) -> Wrappers {
     // The parameters each spawned argument runs, found once per argument.
     let mut params: HashMap<(FileId, ExprId), Vec<(BodyId, usize)>> = HashMap::default();
     let mut w: Wrappers = HashMap::default();
+    let mut found_params = 0;
     for _ in 0..8 {
-        let before = w.len();
+        let before = found_params;
         let mut found: Vec<(FileId, ExprId, bool)> = Vec::new();
         for (f, ff) in ix.files() {
             for i in 0..ff.calls.len() {
@@ -224,11 +221,15 @@ pub(crate) fn find_wrappers(ix: &Index<'_>, flow: &Flow) -> Wrappers {
             let keys = params
                 .entry((file, arg))
                 .or_insert_with(|| spawned_params(ix, file, arg));
-            for key in keys.iter() {
-                w.entry(*key).or_insert(thread);
+            for &(b, k) in keys.iter() {
+                let ks = w.entry(b).or_default();
+                if !ks.iter().any(|&(k2, _)| k2 == k) {
+                    ks.push((k, thread));
+                    found_params += 1;
+                }
             }
         }
-        if w.len() == before {
+        if found_params == before {
             break;
         }
     }

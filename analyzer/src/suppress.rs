@@ -81,9 +81,18 @@ pub struct Allowed {
 /// The allow comments of every file. A comment that cannot be read, or has no reason, is
 /// reported (BP903); one without a reason still allows.
 pub fn comment_allowances(facts: &[FileFacts], bad: &mut Vec<Diagnostic>) -> Vec<Allowance> {
+    comment_allowances_from(facts, 0, bad)
+}
+
+/// [`comment_allowances`] of the files `first..` of a run, whose facts are `facts`.
+pub fn comment_allowances_from(
+    facts: &[FileFacts],
+    first: usize,
+    bad: &mut Vec<Diagnostic>,
+) -> Vec<Allowance> {
     let mut out = Vec::new();
     for (i, ff) in facts.iter().enumerate() {
-        let file = FileId(i as u32);
+        let file = FileId((first + i) as u32);
         for c in &ff.allows {
             let at = FileRange {
                 file,

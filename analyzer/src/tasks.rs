@@ -96,6 +96,8 @@ pub struct Tasks {
     pub merged: HashSet<BodyId>,
     /// Bodies that run once per iteration of some loop, at any depth of calls.
     per_iteration: HashSet<BodyId>,
+    /// The roots of spawned tasks.
+    spawn_roots: HashSet<BodyId>,
     /// The task of each actor type, in the order of `actors::find`.
     pub actor_tasks: Vec<TaskIdx>,
     /// For bodies reached through a method call that dispatches to several impls: those
@@ -273,6 +275,12 @@ impl Tasks {
                 out.owners.entry(b).or_default().push(t);
             }
         }
+        out.spawn_roots = out
+            .tasks
+            .iter()
+            .filter(|t| t.spawn.is_some())
+            .map(|t| t.root)
+            .collect();
         out
     }
 
@@ -290,9 +298,7 @@ impl Tasks {
 
     /// True when `body` is the body a spawn starts.
     pub fn is_spawn_root(&self, body: BodyId) -> bool {
-        self.tasks
-            .iter()
-            .any(|t| t.root == body && t.spawn.is_some())
+        self.spawn_roots.contains(&body)
     }
 
     /// The tasks that may run `body`.

@@ -690,6 +690,18 @@ impl Flow {
             }
             Unit::Method(i) => {
                 let mc = &ff.method_calls[i as usize];
+                // Only sends, the crate's own methods, value combinators and inserts move
+                // values; others (`clone`, `len`, ..) are skipped without evaluating their
+                // receiver (a chain of them would be evaluated once per link).
+                let moves_values = matches!(
+                    catalog::channel_method(&mc.method),
+                    Some(ChannelMethod::Send { .. })
+                ) || ix.methods.contains_key(&mc.method)
+                    || catalog::is_value_combinator(&mc.method)
+                    || catalog::is_insert_method(&mc.method);
+                if !moves_values {
+                    return;
+                }
                 let recv = self.eval(ix, file, mc.receiver);
                 if let (Some(ChannelMethod::Send { .. }), Some(arg)) =
                     (catalog::channel_method(&mc.method), mc.args.first())

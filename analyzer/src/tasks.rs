@@ -323,7 +323,10 @@ fn relevant_bodies(ix: &Index<'_>, flow: &Flow) -> Vec<BodyId> {
             }
         }
         for mc in &ff.method_calls {
-            let interesting = catalog::channel_method(&mc.method).is_some()
+            // `clone`-like methods neither send nor receive (and a chain of them would be
+            // evaluated once per link).
+            let interesting = catalog::channel_method(&mc.method)
+                .is_some_and(|k| k != catalog::ChannelMethod::Same)
                 || catalog::is_acquire_method(&mc.method);
             if interesting && !flow.eval(ix, file, mc.receiver).is_empty() {
                 out.extend(mc.body);
@@ -426,6 +429,10 @@ fn body_edges(
         }
         for mc in &ff.method_calls {
             let Some(b) = mc.body else { continue };
+            // Only a crate's own method can dispatch to a crate body.
+            if !ix.methods.contains_key(&mc.method) {
+                continue;
+            }
             let recv = flow.eval(ix, file, mc.receiver);
             let targets = flow.method_targets(ix, file, mc.body, mc.receiver, &mc.method, &recv);
             if targets.len() > 1 {
@@ -471,7 +478,11 @@ fn called_in_loop(ix: &Index<'_>, flow: &Flow) -> HashSet<BodyId> {
                 in_loop.insert(*t);
             }
         }
-        for mc in ff.method_calls.iter().filter(|m| m.in_loop) {
+        for mc in ff
+            .method_calls
+            .iter()
+            .filter(|m| m.in_loop && ix.methods.contains_key(&m.method))
+        {
             let recv = flow.eval(ix, file, mc.receiver);
             in_loop.extend(flow.method_targets(ix, file, mc.body, mc.receiver, &mc.method, &recv));
         }

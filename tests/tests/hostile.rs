@@ -73,9 +73,12 @@ fn long_chains_without_brackets_do_not_overflow_the_stack() {
     let src = format!(
         "pub fn a(x: u64) -> u64 {{ if x == 0 {{ 0 }} {else_if} else {{ 1 }} }}\n\
          pub fn b(x: i64) -> i64 {{ {}x }}\n\
-         pub fn c(x: i64) -> i64 {{ {} }}\n{UNBOUNDED}",
+         pub fn c(x: i64) -> i64 {{ {} }}\n\
+         pub fn d(x: Vec<u8>) -> usize {{ x{}.len() }}\n{UNBOUNDED}",
         "-".repeat(50_000),
-        vec!["x"; 50_000].join(" + ")
+        vec!["x"; 50_000].join(" + "),
+        // Long method chains still cost the square of their length in the value flow.
+        ".clone()".repeat(2_000)
     );
     package(&dir, &src);
     assert!(check(&dir).contains("[BP001]"));

@@ -63,11 +63,17 @@ pub fn cannot_grow(
     for (f, ff) in ix.files() {
         let file = FileId(f as u32);
         for (i, mc) in ff.method_calls.iter().enumerate() {
-            let recv = flow.eval(ix, file, mc.receiver);
             let is_send = matches!(
                 catalog::channel_method(&mc.method),
                 Some(ChannelMethod::Send { .. })
             );
+            // The receiver matters for a send or a crate method only (evaluating it for every
+            // call would walk a method chain once per link).
+            let recv = if is_send || ix.methods.contains_key(&mc.method) {
+                flow.eval(ix, file, mc.receiver)
+            } else {
+                crate::flow::Vals::new()
+            };
             let local = !flow
                 .method_targets(ix, file, mc.body, mc.receiver, &mc.method, &recv)
                 .is_empty();

@@ -89,9 +89,7 @@ impl Declarations {
 /// True when `path` (a macro or attribute path) resolves to bpcheck's `name`.
 fn is_ours(ix: &Index<'_>, path: &PathRef, name: &str) -> bool {
     match ix.resolver.resolve_macro(path) {
-        Res::Extern(p) => {
-            p.len() == 2 && (p[0] == "bpcheck" || p[0] == "bpcheck_macros") && p[1] == name
-        }
+        Res::Extern(p) => bpcheck_decl::is_macro_path(&p, name),
         _ => false,
     }
 }

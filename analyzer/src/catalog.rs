@@ -957,9 +957,9 @@ pub fn knows(path: &[String]) -> bool {
 /// bpcheck's own declaration macros (`bpcheck::channel`, ...), so a glob import of the crate
 /// brings them in.
 fn is_declaration_macro(path: &[String]) -> bool {
-    matches!(path, [krate, name]
-        if (krate == "bpcheck" || krate == "bpcheck_macros")
-            && matches!(name.as_str(), "channel" | "actor" | "gateway" | "topology" | "allow"))
+    bpcheck_decl::MACROS
+        .iter()
+        .any(|m| bpcheck_decl::is_macro_path(path, m))
 }
 
 #[cfg(test)]

@@ -18,3 +18,15 @@ pub use channel::{ChannelArgs, Flavor};
 pub use lint_codes::{lint_by_selector, LINTS};
 pub use role::{ItemShape, Role, RoleArgs};
 pub use topology::{Admit, Edge, Topology, TopologyActor, TopologyChannel};
+
+/// The crates the declaration macros are named through: `bpcheck` re-exports
+/// `bpcheck_macros`.
+pub const CRATES: &[&str] = &["bpcheck", "bpcheck_macros"];
+
+/// The declaration macros and attributes, by name.
+pub const MACROS: &[&str] = &["channel", "actor", "gateway", "topology", "allow"];
+
+/// Whether a canonical path is the declaration macro `name` (`bpcheck::channel`).
+pub fn is_macro_path(path: &[String], name: &str) -> bool {
+    matches!(path, [krate, last] if CRATES.contains(&krate.as_str()) && last == name)
+}

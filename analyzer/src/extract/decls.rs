@@ -8,15 +8,12 @@ use crate::source::FileRange;
 use bpcheck_decl::{AllowArgs, ChannelArgs, ItemShape, Role, RoleArgs, Topology};
 use proc_macro2::Span;
 
-/// Macros and attributes are ours only under these crate names (or imported from them).
-const CRATES: &[&str] = &["bpcheck", "bpcheck_macros"];
-
 /// The last segment of a path written as one of ours: `bpcheck::x` or a plain `x` (imported,
 /// checked at resolution).
 fn our_name(path: &syn::Path) -> Option<String> {
     let first = path.segments.first()?.ident.to_string();
     let n = path.segments.len();
-    (n == 1 || (n == 2 && CRATES.contains(&first.as_str())))
+    (n == 1 || (n == 2 && bpcheck_decl::CRATES.contains(&first.as_str())))
         .then(|| path.segments[n - 1].ident.to_string())
 }
 

@@ -81,57 +81,36 @@ struct Server<'c> {
 impl Server<'_> {
     fn notification(&mut self, n: Notification) {
         let path = match n.method.as_str() {
-            DidOpenTextDocument::METHOD => {
-                let Ok(p) =
-                    serde_json::from_value::<lsp_types::DidOpenTextDocumentParams>(n.params)
-                else {
-                    return;
-                };
-                let path = p.text_document.uri.to_file_path().ok();
-                if let Some(path) = &path {
+            DidOpenTextDocument::METHOD => params::<lsp_types::DidOpenTextDocumentParams>(n)
+                .and_then(|p| {
+                    let path = p.text_document.uri.to_file_path().ok()?;
                     self.buffers.insert(path.clone(), p.text_document.text);
-                }
-                path
-            }
+                    Some(path)
+                }),
             DidChangeTextDocument::METHOD => {
-                let Ok(p) =
-                    serde_json::from_value::<lsp_types::DidChangeTextDocumentParams>(n.params)
-                else {
-                    return;
-                };
-                let path = p.text_document.uri.to_file_path().ok();
-                // Full sync: the last change holds the whole text.
-                if let (Some(path), Some(change)) = (&path, p.content_changes.into_iter().last()) {
-                    self.buffers.insert(path.clone(), change.text);
-                }
-                path
+                params::<lsp_types::DidChangeTextDocumentParams>(n).and_then(|p| {
+                    let path = p.text_document.uri.to_file_path().ok()?;
+                    // Full sync: the last change holds the whole text.
+                    if let Some(change) = p.content_changes.into_iter().last() {
+                        self.buffers.insert(path.clone(), change.text);
+                    }
+                    Some(path)
+                })
             }
-            DidSaveTextDocument::METHOD => {
-                let Ok(p) =
-                    serde_json::from_value::<lsp_types::DidSaveTextDocumentParams>(n.params)
-                else {
-                    return;
-                };
-                let path = p.text_document.uri.to_file_path().ok();
-                if let Some(path) = &path {
+            DidSaveTextDocument::METHOD => params::<lsp_types::DidSaveTextDocumentParams>(n)
+                .and_then(|p| {
+                    let path = p.text_document.uri.to_file_path().ok()?;
                     if path.file_name().is_some_and(|f| f == "Cargo.toml") {
                         self.packages.forget();
                     }
-                }
-                path
-            }
-            DidCloseTextDocument::METHOD => {
-                let Ok(p) =
-                    serde_json::from_value::<lsp_types::DidCloseTextDocumentParams>(n.params)
-                else {
-                    return;
-                };
-                let path = p.text_document.uri.to_file_path().ok();
-                if let Some(path) = &path {
-                    self.buffers.remove(path);
-                }
-                path
-            }
+                    Some(path)
+                }),
+            DidCloseTextDocument::METHOD => params::<lsp_types::DidCloseTextDocumentParams>(n)
+                .and_then(|p| {
+                    let path = p.text_document.uri.to_file_path().ok()?;
+                    self.buffers.remove(&path);
+                    Some(path)
+                }),
             _ => None,
         };
         if let Some(path) = path.filter(|p| p.extension().is_some_and(|e| e == "rs")) {
@@ -206,4 +185,9 @@ impl Server<'_> {
         let n = Notification::new(PublishDiagnostics::METHOD.to_string(), params);
         let _ = self.connection.sender.send(Message::Notification(n));
     }
+}
+
+/// A notification's parameters, `None` when they do not parse.
+fn params<T: serde::de::DeserializeOwned>(n: Notification) -> Option<T> {
+    serde_json::from_value(n.params).ok()
 }

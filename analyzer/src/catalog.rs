@@ -369,6 +369,11 @@ static REEXPORTS: &[(&[&str], &[&str])] = &[
     (&["async_std", "sync", "Arc"], &["std", "sync", "Arc"]),
 ];
 
+/// The re-exports: (path prefix, the prefix it names).
+pub fn reexports() -> impl Iterator<Item = (&'static [&'static str], &'static [&'static str])> {
+    REEXPORTS.iter().copied()
+}
+
 /// Rewrites a path through known re-exports to its canonical form.
 pub fn canonicalize(path: &[String]) -> Vec<String> {
     for (from, to) in REEXPORTS {
@@ -587,11 +592,16 @@ pub fn is_insert_method(name: &str) -> bool {
 
 /// Methods that spawn their first argument (`JoinSet::spawn`, `Scope::spawn`, `Handle::spawn`).
 pub fn is_spawn_method(name: &str) -> bool {
-    matches!(
-        name,
-        "spawn" | "spawn_local" | "spawn_blocking" | "spawn_on" | "must_spawn"
-    )
+    SPAWN_METHODS.contains(&name)
 }
+
+static SPAWN_METHODS: &[&str] = &[
+    "spawn",
+    "spawn_local",
+    "spawn_blocking",
+    "spawn_on",
+    "must_spawn",
+];
 
 /// What a value of a known library type is, for declared types of parameters, fields and
 /// locals.
@@ -603,27 +613,6 @@ pub enum TypeKind {
 
 /// The kind of a library type by canonical path (`tokio::sync::Semaphore`).
 pub fn type_kind(path: &[String]) -> Option<TypeKind> {
-    const SEMAPHORES: &[&str] = &[
-        "tokio::sync::Semaphore",
-        "tokio_util::sync::PollSemaphore",
-        "async_lock::Semaphore",
-        "futures_intrusive::sync::Semaphore",
-        "futures_intrusive::sync::LocalSemaphore",
-        "futures_intrusive::sync::GenericSemaphore",
-        "embassy_sync::semaphore::GreedySemaphore",
-        "embassy_sync::semaphore::FairSemaphore",
-        "maitake_sync::Semaphore",
-    ];
-    const PERMITS: &[&str] = &[
-        "tokio::sync::SemaphorePermit",
-        "tokio::sync::OwnedSemaphorePermit",
-        "async_lock::SemaphoreGuard",
-        "async_lock::SemaphoreGuardArc",
-        "futures_intrusive::sync::SemaphoreReleaser",
-        "futures_intrusive::sync::GenericSemaphoreReleaser",
-        "embassy_sync::semaphore::SemaphoreReleaser",
-        "maitake_sync::semaphore::Permit",
-    ];
     let p = canonicalize(path).join("::");
     if SEMAPHORES.contains(&p.as_str()) {
         Some(TypeKind::Semaphore)
@@ -633,6 +622,31 @@ pub fn type_kind(path: &[String]) -> Option<TypeKind> {
         None
     }
 }
+
+/// Semaphore types (canonical paths).
+static SEMAPHORES: &[&str] = &[
+    "tokio::sync::Semaphore",
+    "tokio_util::sync::PollSemaphore",
+    "async_lock::Semaphore",
+    "futures_intrusive::sync::Semaphore",
+    "futures_intrusive::sync::LocalSemaphore",
+    "futures_intrusive::sync::GenericSemaphore",
+    "embassy_sync::semaphore::GreedySemaphore",
+    "embassy_sync::semaphore::FairSemaphore",
+    "maitake_sync::Semaphore",
+];
+
+/// Permit types (canonical paths).
+static PERMITS: &[&str] = &[
+    "tokio::sync::SemaphorePermit",
+    "tokio::sync::OwnedSemaphorePermit",
+    "async_lock::SemaphoreGuard",
+    "async_lock::SemaphoreGuardArc",
+    "futures_intrusive::sync::SemaphoreReleaser",
+    "futures_intrusive::sync::GenericSemaphoreReleaser",
+    "embassy_sync::semaphore::SemaphoreReleaser",
+    "maitake_sync::semaphore::Permit",
+];
 
 /// An async lock type.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
@@ -748,21 +762,23 @@ pub fn is_queued_send(method: &str) -> bool {
 
 /// True when a type path (canonical) is a channel's sending half.
 pub fn is_sender_type(path: &[String]) -> bool {
-    const SENDERS: &[&str] = &[
-        "tokio::sync::mpsc::Sender",
-        "tokio::sync::mpsc::UnboundedSender",
-        "std::sync::mpsc::Sender",
-        "std::sync::mpsc::SyncSender",
-        "futures_channel::mpsc::Sender",
-        "futures_channel::mpsc::UnboundedSender",
-        "crossbeam_channel::Sender",
-        "flume::Sender",
-        "async_channel::Sender",
-        "kanal::Sender",
-        "kanal::AsyncSender",
-    ];
     SENDERS.contains(&canonicalize(path).join("::").as_str())
 }
+
+/// Sending halves of channels (canonical paths).
+static SENDERS: &[&str] = &[
+    "tokio::sync::mpsc::Sender",
+    "tokio::sync::mpsc::UnboundedSender",
+    "std::sync::mpsc::Sender",
+    "std::sync::mpsc::SyncSender",
+    "futures_channel::mpsc::Sender",
+    "futures_channel::mpsc::UnboundedSender",
+    "crossbeam_channel::Sender",
+    "flume::Sender",
+    "async_channel::Sender",
+    "kanal::Sender",
+    "kanal::AsyncSender",
+];
 
 /// A home-grown actor framework: local handler impls, a local address struct holding a
 /// sender; its mailboxes are made by the crate's own starter, capacity unknown here.
@@ -779,14 +795,22 @@ pub static HOME_GROWN: Framework = Framework {
 
 /// Functions that make a `Waker` from a value: the value type's methods that waking runs.
 pub fn waker_methods(path: &str) -> &'static [&'static str] {
-    match path {
-        "std::task::Waker::from"
-        | "futures_task::waker"
-        | "futures_task::waker_ref"
-        | "futures::task::waker"
-        | "futures::task::waker_ref" => &["wake", "wake_by_ref"],
-        _ => &[],
+    if waker_paths().any(|p| p == path) {
+        &["wake", "wake_by_ref"]
+    } else {
+        &[]
     }
+}
+
+fn waker_paths() -> impl Iterator<Item = &'static str> {
+    [
+        "std::task::Waker::from",
+        "futures_task::waker",
+        "futures_task::waker_ref",
+        "futures::task::waker",
+        "futures::task::waker_ref",
+    ]
+    .into_iter()
 }
 
 /// A channel whose one object is both its sender and its receiver (`CHANNEL.send(..)`,
@@ -948,6 +972,63 @@ pub fn is_future_adapter(name: &str) -> bool {
             | "with_subscriber"
     )
 }
+
+/// The words of everything a handle, task or permit starts from: the segments of the
+/// paths of channel, semaphore and lock constructors and types, spawns, and frameworks'
+/// traits, addresses and mailboxes. Code that mentions none of them (nor a crate item that
+/// does) neither makes nor receives anything the analysis follows (see `skim`): methods
+/// and wrappers (`send`, `Arc::new`, `drop`) act on values whose origin is written where
+/// they come from.
+pub fn origin_paths() -> impl Iterator<Item = &'static str> {
+    let frameworks = FRAMEWORKS.iter().flat_map(|f| {
+        f.handler_traits
+            .iter()
+            .chain(f.address_types)
+            .chain(f.mailboxes.iter().map(|(p, _)| p))
+            .copied()
+    });
+    let origins = APIS.iter().filter(|(_, api)| {
+        matches!(
+            api,
+            Api::ChannelCtor { .. } | Api::Spawn(_) | Api::SemaphoreCtor { .. }
+        )
+    });
+    let paths = origins
+        .map(|(p, _)| *p)
+        .chain(SEMAPHORES.iter().chain(PERMITS).chain(SENDERS).copied())
+        .chain(
+            HANDOFF_LOCKS
+                .iter()
+                .flat_map(|(t, c, _)| std::iter::once(*t).chain(c.iter().copied())),
+        )
+        .chain(frameworks);
+    paths.chain(waker_paths())
+}
+
+/// Words of handles, spawns and macros that [`origin_paths`] do not spell out.
+pub fn handle_words() -> impl Iterator<Item = &'static str> {
+    HANDLE_WORDS.iter().chain(SPAWN_METHODS).copied()
+}
+
+/// Words of handles, spawns and macros that the tables above do not spell out: receiving
+/// halves, permits, spawning methods, `select!`, wakers.
+static HANDLE_WORDS: &[&str] = &[
+    "Sender",
+    "Receiver",
+    "UnboundedSender",
+    "UnboundedReceiver",
+    "SyncSender",
+    "AsyncSender",
+    "AsyncReceiver",
+    "WeakSender",
+    "WeakUnboundedSender",
+    "Permit",
+    "OwnedPermit",
+    "JoinSet",
+    "select",
+    "select_biased",
+    "Wake",
+];
 
 /// True when some known API lives under `prefix` (used to decide glob imports of extern modules).
 pub fn knows(path: &[String]) -> bool {

@@ -86,6 +86,9 @@ pub struct Config {
     /// File contents to use instead of what is on disk (an editor's unsaved buffers), by
     /// path as the loader finds it.
     pub overlay: Overlay,
+    /// Skip the function bodies skimming finds of no interest (see the analyzer's `skim`
+    /// module): findings are the same either way; off only to check that they are.
+    pub skim: bool,
 }
 
 /// Unsaved file contents by path.
@@ -97,6 +100,7 @@ impl Default for Config {
             levels: LintLevels::default(),
             fail_on: crate::diagnostic::Confidence::Possible,
             overlay: Overlay::default(),
+            skim: true,
         }
     }
 }

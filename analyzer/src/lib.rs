@@ -27,6 +27,7 @@ mod naming;
 mod permits;
 mod placement;
 mod resolve;
+mod skim;
 pub mod source;
 mod spawn_bounds;
 mod spawns;
@@ -166,7 +167,7 @@ fn analyze_here(crates: &[CrateInput], config: &Config) -> Analysis {
     let mut allowances = Vec::new();
     for batch in batches(crates.len()) {
         let first_file = loaded.db.len();
-        load::load_into(&mut loaded, crates, batch, &config.overlay);
+        load::load_into(&mut loaded, crates, batch, config);
         parts.extend(model::Model::build_parts(&loaded, crates, first_file));
         let batch_facts = &mut loaded.facts[first_file..];
         allowances.extend(suppress::comment_allowances_from(

@@ -4,6 +4,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::facts::{FileFacts, ItemKind, ModDecl, ScopeId};
 use crate::lints::LintId;
+use crate::skim::relevance::Words;
 use crate::source::{FileId, FileRange, SourceDb};
 use crate::{CrateInput, Roots};
 use rayon::prelude::*;
@@ -40,26 +41,44 @@ struct Parsed {
     text: String,
     facts: FileFacts,
     error: Option<Diagnostic>,
+    skimmed: crate::skim::Skimmed,
+    /// The bodies left out of the parse (see [`crate::skim`]).
+    blanked: Vec<(u32, u32)>,
+}
+
+/// What is kept of each file of a batch until its crate is complete.
+struct Pending {
+    from: Option<ModDecl>,
+    skimmed: crate::skim::Skimmed,
+    blanked: Vec<(u32, u32)>,
+    error: Option<Diagnostic>,
 }
 
 /// Loads the crates `batch` of `crates` into `loaded`, after the files already there: their
 /// files get the next `FileId`s, and `file_crate` holds indices into `crates`.
 /// Files in `overlay` are read from it instead of the disk.
+///
+/// Each file is first parsed with the bodies skimming finds irrelevant within the file
+/// left out; once the crate's files are all known, the files where a body turns out to
+/// matter (it calls a helper of another file) are parsed again with that body in.
 pub fn load_into(
     loaded: &mut Loaded,
     crates: &[CrateInput],
     batch: std::ops::Range<usize>,
-    overlay: &crate::config::Overlay,
+    config: &crate::Config,
 ) {
+    let overlay = &config.overlay;
     let first_file = loaded.db.len();
     let mut dir_owner: Vec<bool> = vec![false; first_file];
     let mut by_path: HashMap<(usize, PathBuf), FileId> = HashMap::new();
     let mut level: Vec<Job> = Vec::new();
     let mut follow: Vec<bool> = vec![true; crates.len()];
+    let mut words: HashMap<usize, Words> = HashMap::new();
     for (krate, input) in crates.iter().enumerate() {
         if !batch.contains(&krate) {
             continue;
         }
+        words.insert(krate, crate_words(input, config.skim));
         match &input.roots {
             Roots::ModuleTree(root) => {
                 follow[krate] = true;
@@ -81,6 +100,10 @@ pub fn load_into(
             }
         }
     }
+    let mut pending: Vec<Pending> = Vec::new();
+    level.retain(|j| !crates[j.krate].settings.excludes(&j.path));
+    dedup_jobs(&mut level);
+    let mut skimmed = skim_file_sets(&level, crates, &words, overlay);
     while !level.is_empty() {
         level.retain(|j| {
             !by_path.contains_key(&(j.krate, j.path.clone()))
@@ -88,12 +111,18 @@ pub fn load_into(
         });
         dedup_jobs(&mut level);
         let base = loaded.db.len() as u32;
+        let pre: Vec<Option<Skimmed>> = level
+            .iter()
+            .map(|j| skimmed.remove(&(j.krate, j.path.clone())))
+            .collect();
         let parsed: Vec<Parsed> = level
             .par_iter()
+            .zip(pre)
             .enumerate()
-            .map(|(i, job)| {
+            .map(|(i, (job, pre))| {
                 let id = FileId(base + i as u32);
-                parse_one(id, job, crates[job.krate].cfg_test, overlay)
+                let (cfg_test, words) = (crates[job.krate].cfg_test, &words[&job.krate]);
+                parse_one(id, job, cfg_test, overlay, words, pre)
             })
             .collect();
         let mut next = Vec::new();
@@ -102,7 +131,6 @@ pub fn load_into(
             by_path.insert((job.krate, job.path.clone()), id);
             loaded.file_crate.push(job.krate);
             dir_owner.push(job.dir_owner);
-            loaded.diagnostics.extend(p.error);
             if follow[job.krate] {
                 for decl in p.facts.mod_decls.iter().filter(|d| !d.test_only) {
                     match find_module_file(&job.path, job.dir_owner, decl) {
@@ -117,15 +145,96 @@ pub fn load_into(
                 }
             }
             loaded.facts.push(p.facts);
-            // After the child's facts are in place, so its root learns its parent module
-            // (`crate::` and `super::` in the child depend on it).
-            if let Some(decl) = &job.from {
-                link(&mut loaded.facts, decl, id);
-            }
+            pending.push(Pending {
+                from: job.from,
+                skimmed: p.skimmed,
+                blanked: p.blanked,
+                error: p.error,
+            });
         }
         level = next;
     }
+    reparse_relevant(loaded, crates, first_file, &mut pending, &words);
+    for (i, p) in pending.into_iter().enumerate() {
+        loaded.diagnostics.extend(p.error);
+        // After every file's final facts are in place, so a child's root learns its parent
+        // module (`crate::` and `super::` in the child depend on it).
+        if let Some(decl) = p.from {
+            let child = FileId((first_file + i) as u32);
+            let parent = loaded.facts(decl.scope.file);
+            // The parent may have been parsed again: its declaration, as it is now.
+            let decl = parent
+                .mod_decls
+                .iter()
+                .find(|d| d.range == decl.range)
+                .cloned()
+                .unwrap_or(decl);
+            link(&mut loaded.facts, &decl, child);
+        }
+    }
     link_file_sets(loaded, crates, first_file, &dir_owner, &by_path, &follow);
+}
+
+/// The words that make code relevant in a crate (see [`crate::skim::relevance`]).
+fn crate_words(input: &CrateInput, skim: bool) -> Words {
+    if !skim {
+        return Words::everything();
+    }
+    let apis = input
+        .settings
+        .apis
+        .iter()
+        .flat_map(|(p, _)| p.iter().map(String::as_str));
+    let renames = input
+        .extern_renames
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()));
+    Words::of_crate(&input.name, apis, renames)
+}
+
+/// Decides, per crate of the batch, which bodies matter given all of its files, and parses
+/// again the files where a body left out turns out to matter.
+fn reparse_relevant(
+    loaded: &mut Loaded,
+    crates: &[CrateInput],
+    first_file: usize,
+    pending: &mut [Pending],
+    words: &HashMap<usize, Words>,
+) {
+    let mut files_of: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (i, _) in pending.iter().enumerate() {
+        files_of
+            .entry(loaded.file_crate[first_file + i])
+            .or_default()
+            .push(i);
+    }
+    let mut again: Vec<(usize, Vec<(u32, u32)>)> = Vec::new();
+    for (krate, files) in &files_of {
+        let sketches: Vec<&crate::skim::Outline> =
+            files.iter().map(|&i| &pending[i].skimmed.outline).collect();
+        let marks = crate::skim::relevance::relevant(&sketches, &words[krate]);
+        for (&i, m) in files.iter().zip(&marks) {
+            let ranges = crate::skim::blank_ranges(&pending[i].skimmed.outline, m);
+            if ranges != pending[i].blanked {
+                again.push((i, ranges));
+            }
+        }
+    }
+    let db = &loaded.db;
+    let redone: Vec<(FileFacts, Option<Diagnostic>)> = again
+        .par_iter()
+        .map(|(i, ranges)| {
+            let id = FileId((first_file + i) as u32);
+            let cfg_test = crates[loaded.file_crate[first_file + i]].cfg_test;
+            let depth = pending[*i].skimmed.depth;
+            parse_text(id, &db.get(id).text, depth, ranges, cfg_test)
+        })
+        .collect();
+    for ((i, ranges), (facts, error)) in again.into_iter().zip(redone) {
+        loaded.facts[first_file + i] = facts;
+        pending[i].blanked = ranges;
+        pending[i].error = error;
+    }
 }
 
 /// In `Files` mode, `mod x;` links to a file of the set when it is there; no file is read.
@@ -246,47 +355,155 @@ fn link(facts: &mut [FileFacts], decl: &ModDecl, child: FileId) {
     }
 }
 
-fn parse_one(id: FileId, job: &Job, cfg_test: bool, overlay: &crate::config::Overlay) -> Parsed {
-    let at = job.from.as_ref().map(|d| d.range);
-    let bytes = match overlay.get(&job.path) {
-        Some(text) => Ok(text.clone().into_bytes()),
-        None => std::fs::read(&job.path),
-    };
-    let bytes = match bytes {
-        Ok(b) => b,
-        Err(e) => {
-            return failed(unreadable(
-                id,
-                at,
-                format!("could not read `{}`: {e}", job.path.display()),
-            ))
-        }
-    };
-    let text = match String::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            let msg = format!(
-                "`{}` is not valid UTF-8 (invalid byte at offset {})",
-                job.path.display(),
-                e.utf8_error().valid_up_to()
-            );
-            return failed(unreadable(id, at, msg));
-        }
-    };
-    let readable = crate::depth::blanked(&text);
-    let parsed = if crate::depth::max_bracket_depth(&readable) <= crate::depth::MAX_DEPTH {
-        syn::parse_str::<syn::File>(&readable).map(|f| (f, Vec::new()))
-    } else {
-        crate::depth::parse_cut(&readable)
-    };
-    let result = match parsed {
-        Ok((file, cuts)) => Parsed {
-            facts: crate::extract::extract(id, &file, &text, cfg_test),
-            error: cuts
-                .first()
-                .map(|&(start, end)| too_deep(id, start, end, cuts.len())),
-            text,
+/// A file read and skimmed before parsing, with the bodies its crate's relevance leaves out.
+struct Skimmed {
+    text: String,
+    skimmed: crate::skim::Skimmed,
+    blanked: Vec<(u32, u32)>,
+}
+
+fn parse_one(
+    id: FileId,
+    job: &Job,
+    cfg_test: bool,
+    overlay: &crate::config::Overlay,
+    words: &Words,
+    pre: Option<Skimmed>,
+) -> Parsed {
+    let Skimmed {
+        text,
+        skimmed,
+        blanked,
+    } = match pre {
+        Some(pre) => pre,
+        None => match read_text(&job.path, overlay) {
+            Ok(text) => {
+                let skimmed = crate::skim::skim(&crate::depth::blanked(&text));
+                // Within the file for now; the crate's other files are weighed once all
+                // are known.
+                let marks = crate::skim::relevance::relevant(&[&skimmed.outline], words);
+                let blanked = crate::skim::blank_ranges(&skimmed.outline, &marks[0]);
+                Skimmed {
+                    text,
+                    skimmed,
+                    blanked,
+                }
+            }
+            Err(msg) => return failed(unreadable(id, job.from.as_ref().map(|d| d.range), msg)),
         },
+    };
+    let (facts, error) = parse_text(id, &text, skimmed.depth, &blanked, cfg_test);
+    Parsed {
+        text,
+        facts,
+        error,
+        skimmed,
+        blanked,
+    }
+}
+
+/// The text of a file (from the overlay, else the disk), or why it cannot be read.
+fn read_text(path: &Path, overlay: &crate::config::Overlay) -> Result<String, String> {
+    let bytes = match overlay.get(path) {
+        Some(text) => Ok(text.clone().into_bytes()),
+        None => std::fs::read(path),
+    };
+    let bytes = bytes.map_err(|e| format!("could not read `{}`: {e}", path.display()))?;
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "`{}` is not valid UTF-8 (invalid byte at offset {})",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+/// Loose file sets are known before parsing: their files are read and skimmed first and
+/// each crate weighed once, so every file is parsed once. Files that cannot be read are
+/// left to [`parse_one`], which reports them.
+fn skim_file_sets(
+    jobs: &[Job],
+    crates: &[CrateInput],
+    words: &HashMap<usize, Words>,
+    overlay: &crate::config::Overlay,
+) -> HashMap<(usize, PathBuf), Skimmed> {
+    let read: Vec<Option<(String, crate::skim::Skimmed)>> = jobs
+        .par_iter()
+        .map(|job| {
+            let files = matches!(crates[job.krate].roots, Roots::Files(_));
+            let text = read_text(&job.path, overlay).ok().filter(|_| files)?;
+            let skimmed = crate::skim::skim(&crate::depth::blanked(&text));
+            Some((text, skimmed))
+        })
+        .collect();
+    let mut of_crate: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (i, job) in jobs.iter().enumerate() {
+        if read[i].is_some() {
+            of_crate.entry(job.krate).or_default().push(i);
+        }
+    }
+    let mut blanked: HashMap<usize, Vec<(u32, u32)>> = HashMap::new();
+    for (krate, members) in &of_crate {
+        let outlines: Vec<&crate::skim::Outline> = members
+            .iter()
+            .filter_map(|&i| read[i].as_ref().map(|r| &r.1.outline))
+            .collect();
+        let marks = crate::skim::relevance::relevant(&outlines, &words[krate]);
+        for ((&i, o), m) in members.iter().zip(outlines).zip(&marks) {
+            blanked.insert(i, crate::skim::blank_ranges(o, m));
+        }
+    }
+    read.into_iter()
+        .enumerate()
+        .filter_map(|(i, r)| {
+            let (text, skimmed) = r?;
+            let blanked = blanked.remove(&i).unwrap_or_default();
+            let key = (jobs[i].krate, jobs[i].path.clone());
+            Some((
+                key,
+                Skimmed {
+                    text,
+                    skimmed,
+                    blanked,
+                },
+            ))
+        })
+        .collect()
+}
+
+/// Parses `text` with the bodies at `blanked` left out, and extracts its facts; the error
+/// is a parse error or the first cut of a too deep file.
+fn parse_text(
+    id: FileId,
+    text: &str,
+    depth: usize,
+    blanked: &[(u32, u32)],
+    cfg_test: bool,
+) -> (FileFacts, Option<Diagnostic>) {
+    let readable = crate::depth::blanked(text);
+    let parse = |source: &str| {
+        if depth <= crate::depth::MAX_DEPTH {
+            syn::parse_str::<syn::File>(source).map(|f| (f, Vec::new()))
+        } else {
+            crate::depth::parse_cut(source)
+        }
+    };
+    let mut parsed = if blanked.is_empty() {
+        parse(&readable)
+    } else {
+        parse(&crate::skim::blank(&readable, blanked))
+    };
+    if parsed.is_err() && !blanked.is_empty() {
+        // Skimming misread the file: parse all of it, so any error is the file's own.
+        proc_macro2::extra::invalidate_current_thread_spans();
+        parsed = parse(&readable);
+    }
+    let result = match parsed {
+        Ok((file, cuts)) => (
+            crate::extract::extract(id, &file, text, cfg_test),
+            cuts.first()
+                .map(|&(start, end)| too_deep(id, start, end, cuts.len())),
+        ),
         Err(e) => {
             let r = e.span().byte_range();
             let range = FileRange {
@@ -299,20 +516,15 @@ fn parse_one(id: FileId, job: &Job, cfg_test: bool, overlay: &crate::config::Ove
                 is_module: true,
                 ..Default::default()
             });
-            facts.allows = crate::suppress::scan_allows(&text);
-            Parsed {
-                facts,
-                error: Some(
-                    Diagnostic::new(
-                        LintId::ParseError,
-                        format!("could not parse file: {e}"),
-                        range,
-                        e.to_string(),
-                    )
-                    .with_note("the rest of this file is not analyzed; other files are"),
-                ),
-                text,
-            }
+            facts.allows = crate::suppress::scan_allows(text);
+            let error = Diagnostic::new(
+                LintId::ParseError,
+                format!("could not parse file: {e}"),
+                range,
+                e.to_string(),
+            )
+            .with_note("the rest of this file is not analyzed; other files are");
+            (facts, Some(error))
         }
     };
     // Spans of this file are no longer needed: free the thread's source map.
@@ -353,6 +565,8 @@ fn failed(error: Diagnostic) -> Parsed {
         text: String::new(),
         facts,
         error: Some(error),
+        skimmed: Default::default(),
+        blanked: Vec::new(),
     }
 }
 

@@ -129,6 +129,11 @@ pub struct Cli {
     )]
     pub fail_on: FailOn,
 
+    /// Parse every function body, also those that mention nothing the analysis follows
+    /// (skipped by default; the findings are the same, only slower: a check of that)
+    #[arg(long)]
+    pub no_skim: bool,
+
     /// Output format of diagnostics
     #[arg(long, value_enum, default_value_t = MessageFormat::Human, value_name = "FMT", help_heading = "Output")]
     pub message_format: MessageFormat,

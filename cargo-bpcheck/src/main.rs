@@ -80,6 +80,7 @@ fn run() -> Result<ExitCode, Fatal> {
     }
     let mut config = Config {
         fail_on: cli.fail_on.confidence(),
+        skim: !cli.no_skim,
         ..Config::default()
     };
     for (selector, level) in args::ordered_levels(&matches) {

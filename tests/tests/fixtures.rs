@@ -2,7 +2,10 @@
 //! markers in the fixture's sources. All fixtures are checked before failing, and
 //! the failure lists every mismatch of every fixture.
 
-use bpcheck_tests::{check_fixture, dir_name, expected_findings, fixture_dir, fixture_dirs};
+use bpcheck_tests::{
+    check_fixture, dir_name, expected_findings, fixture_args, fixture_dir, fixture_dirs,
+    run_bpcheck,
+};
 
 /// Fixtures the suite relies on; a missing one is an error, not a silent skip.
 const REQUIRED: &[&str] = &[
@@ -111,6 +114,33 @@ fn every_fixture_matches_its_markers() {
 
 /// Guards against markers silently not being read (a harness bug would make every
 /// fixture look like a negative case and the comparison above vacuous).
+/// Skimming (bodies that mention nothing the analysis follows are not parsed) changes no
+/// output: every fixture gives byte-identical JSON with `--no-skim`.
+#[test]
+fn skimming_changes_no_finding() {
+    let mut differ = Vec::new();
+    for dir in fixture_dirs() {
+        let manifest = dir.join("Cargo.toml");
+        let mut args = vec![
+            "--manifest-path".to_string(),
+            manifest.display().to_string(),
+            "--message-format".to_string(),
+            "json".to_string(),
+        ];
+        args.extend(fixture_args(&dir));
+        let skimmed = run_bpcheck(&args);
+        args.push("--no-skim".to_string());
+        let whole = run_bpcheck(&args);
+        if (skimmed.stdout.as_str(), skimmed.code) != (whole.stdout.as_str(), whole.code) {
+            differ.push(dir_name(&dir));
+        }
+    }
+    assert!(
+        differ.is_empty(),
+        "skimming changes the output of {differ:?}"
+    );
+}
+
 #[test]
 fn markers_are_read_from_the_fixtures() {
     let count = |name: &str, code: &str| {

@@ -25,7 +25,10 @@
 //! - `BPCHECK_BENCH_ONE_CRATE=1`: analyze the whole corpus as one `Roots::Files` crate instead
 //!   of one crate per package (files grouped by their nearest `Cargo.toml`, the default);
 //! - `BPCHECK_BENCH_ONLY=baseline|analyzer`: time only that side (no ratio), e.g. under a
-//!   profiler, so its samples are not mixed with the other side's.
+//!   profiler, so its samples are not mixed with the other side's;
+//! - `BPCHECK_BENCH_COMPARE_SKIM=1`: also analyze once with skimming off (`Config::skim`)
+//!   and list the diagnostics that differ (skimming must change none but syntax errors
+//!   inside skipped bodies); exit 1 when another one differs.
 
 #[path = "throughput/pinned.rs"]
 mod pinned;
@@ -124,6 +127,15 @@ fn main() -> ExitCode {
             "  analyzer: {failed} files do not read or parse; {} diagnostics in all",
             analysis.diagnostics.len()
         );
+        if std::env::var("BPCHECK_BENCH_COMPARE_SKIM").is_ok_and(|v| v == "1") {
+            let whole = Config {
+                skim: false,
+                ..Config::default()
+            };
+            if !same_findings(&analysis, &analyze(&input, &whole)) {
+                return ExitCode::FAILURE;
+            }
+        }
     }
 
     let mut best_base = Duration::MAX;
@@ -189,6 +201,42 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
     ExitCode::SUCCESS
+}
+
+/// Compares the diagnostics of a skimmed and a whole analysis, printing those that differ;
+/// false when one that differs is not a syntax error (which skimming may skip).
+fn same_findings(skimmed: &bpcheck_analyzer::Analysis, whole: &bpcheck_analyzer::Analysis) -> bool {
+    let keys = |a: &bpcheck_analyzer::Analysis| -> std::collections::BTreeSet<(String, String)> {
+        a.diagnostics
+            .iter()
+            .map(|d| {
+                let at = d.primary_range().map_or(String::new(), |r| {
+                    format!("{}:{}", a.files.get(r.file).path.display(), r.start)
+                });
+                (at, format!("{} {}", d.lint.info().code, d.message))
+            })
+            .collect()
+    };
+    let (s, w) = (keys(skimmed), keys(whole));
+    let mut ok = true;
+    for (side, only) in [("skimmed", s.difference(&w)), ("whole", w.difference(&s))] {
+        for (at, what) in only {
+            let syntax = what.starts_with(LintId::ParseError.info().code);
+            ok &= syntax;
+            println!("  only {side}: {at} {what}");
+        }
+    }
+    println!(
+        "  skimming: {} diagnostics whole, {} skimmed; {}",
+        w.len(),
+        s.len(),
+        if ok {
+            "no finding differs"
+        } else {
+            "FINDINGS DIFFER"
+        }
+    );
+    ok
 }
 
 /// The `.rs` files of the pinned corpus's packages, package by package.

@@ -89,6 +89,9 @@ pub struct Config {
     /// Skip the function bodies skimming finds of no interest (see the analyzer's `skim`
     /// module): findings are the same either way; off only to check that they are.
     pub skim: bool,
+    /// Where to keep extracted facts between runs (one pack file per crate, see the
+    /// analyzer's `cache` module); `None`: parse every file every run.
+    pub cache_dir: Option<std::path::PathBuf>,
 }
 
 /// Unsaved file contents by path.
@@ -101,6 +104,7 @@ impl Default for Config {
             fail_on: crate::diagnostic::Confidence::Possible,
             overlay: Overlay::default(),
             skim: true,
+            cache_dir: None,
         }
     }
 }

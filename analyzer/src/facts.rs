@@ -5,24 +5,25 @@
 //! and the model (`model`) work on these facts only.
 
 use crate::source::{FileId, FileRange};
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 /// A scope (module or block) inside one file.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct ScopeId {
     pub file: FileId,
     pub idx: u32,
 }
 
 /// A body of code: a function, closure, async block or item initializer.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct BodyId {
     pub file: FileId,
     pub idx: u32,
 }
 
 /// A path as written, with the scope it is written in.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PathRef {
     pub scope: ScopeId,
     /// Written with a leading `::`.
@@ -33,7 +34,7 @@ pub struct PathRef {
 
 /// Where a `use` or an item declared in a module can be named from, as far as glob imports
 /// (which import only what the importing module can see) need it.
-#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Visibility {
     /// `pub`.
     Public,
@@ -47,7 +48,7 @@ pub enum Visibility {
 }
 
 /// One name brought into scope by a `use` (or `extern crate ... as`).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UseFact {
     /// The name it binds; `None` for a glob.
     pub name: Option<String>,
@@ -60,7 +61,7 @@ pub struct UseFact {
 }
 
 /// What a named item in a scope is.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ItemKind {
     /// A module: inline (`mod x { }`, scope known) or from a file (linked by the loader).
     Mod(Option<ScopeId>),
@@ -72,7 +73,7 @@ pub enum ItemKind {
 }
 
 /// A module or block scope.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Scope {
     /// For a block: the enclosing scope. For a module: `None` (names do not leak in).
     pub parent: Option<ScopeId>,
@@ -86,7 +87,7 @@ pub struct Scope {
 }
 
 /// A `mod name;` declaration whose file the loader must find.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ModDecl {
     pub scope: ScopeId,
     pub name: String,
@@ -103,7 +104,7 @@ pub struct ModDecl {
 }
 
 /// What kind of body.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum BodyKind {
     /// A free function or method, with the `impl` self type name for methods.
     Fn {
@@ -119,7 +120,7 @@ pub enum BodyKind {
 }
 
 /// A body with its position in the nesting of bodies.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct BodyFact {
     pub kind: BodyKind,
     pub parent: Option<BodyId>,
@@ -155,12 +156,12 @@ pub struct BodyFact {
 }
 
 /// Index of an expression in its file's [`FileFacts::exprs`].
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct ExprId(pub u32);
 
 /// The shape of an expression, as far as following values needs it. Wrappers that do not
 /// change which handle a value is (`.await`, `?`, `&`, `*`, parentheses, casts) are removed.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ExprFact {
     /// An integer literal.
     Int(u64),
@@ -191,7 +192,7 @@ pub enum ExprFact {
 }
 
 /// A binding pattern.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PatFact {
     Bind(String),
     Tuple(Vec<PatFact>),
@@ -208,7 +209,7 @@ pub enum PatFact {
 }
 
 /// A path call: `a::b::c(args)`.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct CallFact {
     pub body: Option<BodyId>,
     pub callee: PathRef,
@@ -225,14 +226,14 @@ pub struct CallFact {
 }
 
 /// Where a future sits in a `select!`: which select, which branch.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SelectPos {
     pub select: u32,
     pub branch: u32,
 }
 
 /// A method call: `receiver.method(args)`.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct MethodCallFact {
     pub body: Option<BodyId>,
     pub receiver: ExprId,
@@ -251,7 +252,7 @@ pub struct MethodCallFact {
 }
 
 /// `let pat = init;` and `if let` / `while let`.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct LetFact {
     pub body: Option<BodyId>,
     pub pat: PatFact,
@@ -269,7 +270,7 @@ pub struct LetFact {
 }
 
 /// A named field of a struct declaration, with its declared type.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct FieldDecl {
     /// The struct's name.
     pub owner: String,
@@ -286,7 +287,7 @@ pub struct FieldDecl {
 
 /// `value.await` on a value (not a call): waiting for a future held in a local or field,
 /// such as a oneshot receiver.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct AwaitFact {
     pub body: Option<BodyId>,
     pub value: ExprId,
@@ -299,7 +300,7 @@ pub struct AwaitFact {
 }
 
 /// `place = value;`
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct AssignFact {
     pub body: Option<BodyId>,
     pub place: ExprId,
@@ -307,7 +308,7 @@ pub struct AssignFact {
 }
 
 /// `for pat in iter { }`: iterating a receiver receives from it.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ForFact {
     pub body: Option<BodyId>,
     pub pat: PatFact,
@@ -318,7 +319,7 @@ pub struct ForFact {
 }
 
 /// A loop (`loop`, `while`, `for`) inside a body.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct LoopFact {
     /// The loop around this one in the same body.
     pub parent: Option<u32>,
@@ -326,7 +327,7 @@ pub struct LoopFact {
 }
 
 /// A `select!`-family macro with its branches' futures in order.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct SelectFact {
     pub body: Option<BodyId>,
     /// `tokio::select! { biased; .. }` or `futures::select_biased!`: branches polled in order.
@@ -342,7 +343,7 @@ pub struct SelectFact {
 }
 
 /// One arm of a `select!`: what its future polls and where its handler is.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct SelectArmFact {
     /// The arm's first token (its pattern, `else`).
     pub start: FileRange,
@@ -359,7 +360,7 @@ pub struct SelectArmFact {
 }
 
 /// How a select arm's handler ends, from its last statement.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ArmEnd {
     /// Goes on after the select.
     Falls,
@@ -372,7 +373,7 @@ pub enum ArmEnd {
 }
 
 /// Everything extracted from one file.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct FileFacts {
     /// Scope 0 is the file's root module.
     pub scopes: Vec<Scope>,
@@ -398,6 +399,8 @@ pub struct FileFacts {
     pub discarded: Vec<ExprId>,
     pub mod_decls: Vec<ModDecl>,
     /// `// bpcheck:allow(...)` comments, read: by line, the comment or why it is malformed.
+    /// Not cached: read again from the text (see [`crate::cache`]).
+    #[serde(skip)]
     pub allows: Vec<AllowCommentFact>,
     /// Declarations written with bpcheck's macros and attributes.
     pub decls: Vec<DeclFact>,
@@ -419,7 +422,7 @@ pub struct AllowCommentFact {
 
 /// A declaration made with one of bpcheck's macros or attributes, read with the grammar the
 /// macros use (`bpcheck-decl`). It counts only where its path resolves to bpcheck's.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct DeclFact {
     /// The macro's or attribute's path as written.
     pub path: PathRef,
@@ -429,7 +432,7 @@ pub struct DeclFact {
 }
 
 /// What a declaration says.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum DeclKind {
     /// `channel!(name, capacity)`: the constructor call it expands to is `call`.
     Channel {
@@ -449,6 +452,7 @@ pub enum DeclKind {
     Topology(TopologyFact),
     /// `#[allow(codes, reason = "..")]` on the item whose byte range is `item`.
     Allow {
+        #[serde(with = "lint_codes")]
         codes: Vec<&'static str>,
         reason: String,
         item: FileRange,
@@ -461,7 +465,7 @@ pub enum DeclKind {
 }
 
 /// What an actor attribute is written on.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum RoleTarget {
     /// A struct, enum or `impl`: the type's name; its methods are the actor's code.
     Type(String),
@@ -470,7 +474,7 @@ pub enum RoleTarget {
 }
 
 /// A `topology!` block as plain data, each name with the range of its declaration.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct TopologyFact {
     /// (name, capacity (`None`: unbounded), range).
     pub channels: Vec<(String, Option<u64>, FileRange)>,
@@ -484,4 +488,26 @@ pub struct TopologyFact {
     pub closed: Option<FileRange>,
     /// The whole macro call.
     pub range: FileRange,
+}
+
+/// Lint codes as strings, read back as the lint table's own `&'static str`s.
+mod lint_codes {
+    use serde::{de::Error, Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(codes: &[&'static str], s: S) -> Result<S::Ok, S::Error> {
+        codes.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<&'static str>, D::Error> {
+        Vec::<String>::deserialize(d)?
+            .iter()
+            .map(|c| {
+                bpcheck_decl::LINTS
+                    .iter()
+                    .map(|(code, _)| *code)
+                    .find(|k| k == c)
+                    .ok_or_else(|| D::Error::custom(format!("unknown lint code {c}")))
+            })
+            .collect()
+    }
 }

@@ -6,6 +6,7 @@
 
 mod actors;
 pub mod annotations;
+mod cache;
 pub mod catalog;
 pub mod config;
 mod contents;
@@ -39,7 +40,7 @@ pub mod waits;
 pub use config::{Config, CrateSettings, LintLevels, UnknownLint};
 pub use diagnostic::{Confidence, Diagnostic, Label, Level};
 pub use lints::{LintId, LintInfo};
-pub use load::collect_rs_files;
+pub use load::{collect_rs_files, LoadStats};
 pub use source::{FileId, FileRange, SourceDb, SourceFile};
 
 use std::collections::HashMap;
@@ -103,6 +104,8 @@ pub struct Analysis {
     pub allowed: Vec<suppress::Allowed>,
     /// For each file, the index of the input crate it was loaded for.
     pub file_crate: Vec<usize>,
+    /// How many files were parsed, and how many read from the facts cache.
+    pub load_stats: load::LoadStats,
     pub model: model::Model,
 }
 
@@ -214,11 +217,17 @@ fn analyze_here(crates: &[CrateInput], config: &Config) -> Analysis {
     }
     diagnostics.retain(|d| d.level != Level::Allow);
     sort_and_dedup(&mut diagnostics, &loaded.db);
-    let load::Loaded { db, file_crate, .. } = loaded;
+    let load::Loaded {
+        db,
+        file_crate,
+        stats,
+        ..
+    } = loaded;
     Analysis {
         diagnostics,
         allowed,
         file_crate,
+        load_stats: stats,
         files: db,
         model,
     }

@@ -18,6 +18,23 @@ pub struct Loaded {
     pub facts: Vec<FileFacts>,
     pub file_crate: Vec<usize>,
     pub diagnostics: Vec<Diagnostic>,
+    pub stats: LoadStats,
+}
+
+/// How the facts of a run's files were had.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LoadStats {
+    /// Parses (a file parsed again once its crate is known counts twice).
+    pub parsed: usize,
+    /// Files whose facts came from the cache.
+    pub from_cache: usize,
+}
+
+/// [`LoadStats`] counted from parallel loads.
+#[derive(Default)]
+struct Counters {
+    parsed: std::sync::atomic::AtomicUsize,
+    from_cache: std::sync::atomic::AtomicUsize,
 }
 
 impl Loaded {
@@ -74,11 +91,18 @@ pub fn load_into(
     let mut level: Vec<Job> = Vec::new();
     let mut follow: Vec<bool> = vec![true; crates.len()];
     let mut words: HashMap<usize, Words> = HashMap::new();
+    let mut packs: HashMap<usize, crate::cache::Pack> = HashMap::new();
     for (krate, input) in crates.iter().enumerate() {
         if !batch.contains(&krate) {
             continue;
         }
         words.insert(krate, crate_words(input, config.skim));
+        if let Some(dir) = &config.cache_dir {
+            packs.insert(
+                krate,
+                crate::cache::Pack::open(dir, &input.name, &input.roots),
+            );
+        }
         match &input.roots {
             Roots::ModuleTree(root) => {
                 follow[krate] = true;
@@ -103,6 +127,13 @@ pub fn load_into(
     let mut pending: Vec<Pending> = Vec::new();
     level.retain(|j| !crates[j.krate].settings.excludes(&j.path));
     dedup_jobs(&mut level);
+    let counters = Counters::default();
+    let ctx = |krate: usize| Ctx {
+        cfg_test: crates[krate].cfg_test,
+        words: &words[&krate],
+        pack: packs.get(&krate),
+        counters: &counters,
+    };
     let mut skimmed = skim_file_sets(&level, crates, &words, overlay);
     while !level.is_empty() {
         level.retain(|j| {
@@ -121,8 +152,7 @@ pub fn load_into(
             .enumerate()
             .map(|(i, (job, pre))| {
                 let id = FileId(base + i as u32);
-                let (cfg_test, words) = (crates[job.krate].cfg_test, &words[&job.krate]);
-                parse_one(id, job, cfg_test, overlay, words, pre)
+                parse_one(id, job, overlay, &ctx(job.krate), pre)
             })
             .collect();
         let mut next = Vec::new();
@@ -154,7 +184,7 @@ pub fn load_into(
         }
         level = next;
     }
-    reparse_relevant(loaded, crates, first_file, &mut pending, &words);
+    reparse_relevant(loaded, first_file, &mut pending, &ctx);
     for (i, p) in pending.into_iter().enumerate() {
         loaded.diagnostics.extend(p.error);
         // After every file's final facts are in place, so a child's root learns its parent
@@ -173,6 +203,20 @@ pub fn load_into(
         }
     }
     link_file_sets(loaded, crates, first_file, &dir_owner, &by_path, &follow);
+    for pack in packs.into_values() {
+        pack.save();
+    }
+    loaded.stats.parsed += counters.parsed.into_inner();
+    loaded.stats.from_cache += counters.from_cache.into_inner();
+}
+
+/// What parsing a file needs to know of its crate.
+struct Ctx<'a> {
+    cfg_test: bool,
+    words: &'a Words,
+    /// The crate's facts cache, if caching.
+    pack: Option<&'a crate::cache::Pack>,
+    counters: &'a Counters,
 }
 
 /// The words that make code relevant in a crate (see [`crate::skim::relevance`]).
@@ -194,12 +238,11 @@ fn crate_words(input: &CrateInput, skim: bool) -> Words {
 
 /// Decides, per crate of the batch, which bodies matter given all of its files, and parses
 /// again the files where a body left out turns out to matter.
-fn reparse_relevant(
+fn reparse_relevant<'a>(
     loaded: &mut Loaded,
-    crates: &[CrateInput],
     first_file: usize,
     pending: &mut [Pending],
-    words: &HashMap<usize, Words>,
+    ctx: &(dyn Fn(usize) -> Ctx<'a> + Sync),
 ) {
     let mut files_of: HashMap<usize, Vec<usize>> = HashMap::new();
     for (i, _) in pending.iter().enumerate() {
@@ -212,7 +255,7 @@ fn reparse_relevant(
     for (krate, files) in &files_of {
         let sketches: Vec<&crate::skim::Outline> =
             files.iter().map(|&i| &pending[i].skimmed.outline).collect();
-        let marks = crate::skim::relevance::relevant(&sketches, &words[krate]);
+        let marks = crate::skim::relevance::relevant(&sketches, ctx(*krate).words);
         for (&i, m) in files.iter().zip(&marks) {
             let ranges = crate::skim::blank_ranges(&pending[i].skimmed.outline, m);
             if ranges != pending[i].blanked {
@@ -225,9 +268,9 @@ fn reparse_relevant(
         .par_iter()
         .map(|(i, ranges)| {
             let id = FileId((first_file + i) as u32);
-            let cfg_test = crates[loaded.file_crate[first_file + i]].cfg_test;
+            let ctx = ctx(loaded.file_crate[first_file + i]);
             let depth = pending[*i].skimmed.depth;
-            parse_text(id, &db.get(id).text, depth, ranges, cfg_test)
+            facts_of(id, &db.get(id).text, depth, ranges, &ctx)
         })
         .collect();
     for ((i, ranges), (facts, error)) in again.into_iter().zip(redone) {
@@ -365,9 +408,8 @@ struct Skimmed {
 fn parse_one(
     id: FileId,
     job: &Job,
-    cfg_test: bool,
     overlay: &crate::config::Overlay,
-    words: &Words,
+    ctx: &Ctx<'_>,
     pre: Option<Skimmed>,
 ) -> Parsed {
     let Skimmed {
@@ -381,7 +423,7 @@ fn parse_one(
                 let skimmed = crate::skim::skim(&crate::depth::blanked(&text));
                 // Within the file for now; the crate's other files are weighed once all
                 // are known.
-                let marks = crate::skim::relevance::relevant(&[&skimmed.outline], words);
+                let marks = crate::skim::relevance::relevant(&[&skimmed.outline], ctx.words);
                 let blanked = crate::skim::blank_ranges(&skimmed.outline, &marks[0]);
                 Skimmed {
                     text,
@@ -392,7 +434,7 @@ fn parse_one(
             Err(msg) => return failed(unreadable(id, job.from.as_ref().map(|d| d.range), msg)),
         },
     };
-    let (facts, error) = parse_text(id, &text, skimmed.depth, &blanked, cfg_test);
+    let (facts, error) = facts_of(id, &text, skimmed.depth, &blanked, ctx);
     Parsed {
         text,
         facts,
@@ -469,6 +511,34 @@ fn skim_file_sets(
             ))
         })
         .collect()
+}
+
+/// The facts of a file: from the crate's cache when they are there, else parsed (and then
+/// cached, unless the file has an error to report).
+fn facts_of(
+    id: FileId,
+    text: &str,
+    depth: usize,
+    blanked: &[(u32, u32)],
+    ctx: &Ctx<'_>,
+) -> (FileFacts, Option<Diagnostic>) {
+    use std::sync::atomic::Ordering::Relaxed;
+    let key = ctx
+        .pack
+        .map(|_| crate::cache::key(text, blanked, ctx.cfg_test));
+    if let Some(facts) = ctx.pack.zip(key).and_then(|(p, k)| p.get(k, id, text)) {
+        ctx.counters.from_cache.fetch_add(1, Relaxed);
+        return (facts, None);
+    }
+    ctx.counters.parsed.fetch_add(1, Relaxed);
+    let (facts, error) = parse_text(id, text, depth, blanked, ctx.cfg_test);
+    let Some((pack, key)) = ctx.pack.zip(key) else {
+        return (facts, error);
+    };
+    if error.is_none() {
+        pack.put(key, &facts);
+    }
+    (facts, error)
 }
 
 /// Parses `text` with the bodies at `blanked` left out, and extracts its facts; the error

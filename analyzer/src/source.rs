@@ -6,8 +6,42 @@ use std::path::{Path, PathBuf};
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FileId(pub u32);
 
+thread_local! {
+    /// The file whose cached facts are being read (see [`FileId::reading`]).
+    static READING: std::cell::Cell<Option<FileId>> = const { std::cell::Cell::new(None) };
+}
+
+impl FileId {
+    /// Runs `f`, in which every `FileId` deserialized is `self`. A file's facts only name
+    /// the file itself (links to other files are made after extraction), so cached facts
+    /// store no file id and take the one the file has in this run.
+    pub fn reading<T>(self, f: impl FnOnce() -> T) -> T {
+        let before = READING.with(|r| r.replace(Some(self)));
+        let out = f();
+        READING.with(|r| r.set(before));
+        out
+    }
+}
+
+impl serde::Serialize for FileId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_unit()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FileId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <()>::deserialize(d)?;
+        READING
+            .with(|r| r.get())
+            .ok_or_else(|| serde::de::Error::custom("a file id read outside FileId::reading"))
+    }
+}
+
 /// A byte range inside one file.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct FileRange {
     pub file: FileId,
     pub start: u32,

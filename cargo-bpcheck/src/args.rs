@@ -134,6 +134,11 @@ pub struct Cli {
     #[arg(long)]
     pub no_skim: bool,
 
+    /// Do not read or write the facts cache (`<target dir>/bpcheck/facts`: the facts of
+    /// each file, kept between runs so a file is parsed again only once it changes)
+    #[arg(long)]
+    pub no_cache: bool,
+
     /// Output format of diagnostics
     #[arg(long, value_enum, default_value_t = MessageFormat::Human, value_name = "FMT", help_heading = "Output")]
     pub message_format: MessageFormat,

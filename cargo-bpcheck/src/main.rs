@@ -110,6 +110,9 @@ fn run() -> Result<ExitCode, Fatal> {
         print_stdout(&text);
         return Ok(ExitCode::SUCCESS);
     }
+    if !cli.no_cache {
+        config.cache_dir = plan.cache_dir.clone();
+    }
     let analysis = analyze(&plan.crates, &config);
     let missing = match &cli.observed {
         Some(dir) => {

@@ -31,6 +31,9 @@ pub struct Plan {
     pub json_base: PathBuf,
     /// Each selected package's effective configuration: (name, manifest, config).
     pub configs: Vec<(String, String, Effective)>,
+    /// Where extracted facts are kept between runs: `<target dir>/bpcheck/facts` for cargo
+    /// packages, none for loose paths.
+    pub cache_dir: Option<PathBuf>,
 }
 
 /// Builds the plan for the selection on the command line.
@@ -227,6 +230,7 @@ fn plan_paths(paths: &[PathBuf], cfg_test: bool, cwd: &Path) -> Result<Plan, Fat
         meta: vec![meta],
         json_base: cwd.to_path_buf(),
         configs: Vec::new(),
+        cache_dir: None,
     })
 }
 
@@ -397,6 +401,7 @@ fn plan_manifest(cli: &Cli, cwd: &Path, cli_settings: &CliSettings) -> Result<Pl
     Ok(Plan {
         crates,
         meta: metas,
+        cache_dir: Some(meta.target_directory.join("bpcheck").join("facts").into()),
         json_base: meta.workspace_root.into_std_path_buf(),
         configs,
     })

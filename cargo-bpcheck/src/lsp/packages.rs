@@ -47,6 +47,7 @@ impl Packages {
         let plan = &self.plans[&manifest];
         let config = Config {
             overlay: Arc::new(buffers.clone()),
+            cache_dir: plan.cache_dir.clone(),
             ..Config::default()
         };
         Some((manifest, Ok(analyze(&plan.crates, &config))))

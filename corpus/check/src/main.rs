@@ -355,6 +355,8 @@ fn analyze(tool: &Path, c: &Crate) -> Result<Vec<Finding>, String> {
         .arg("--manifest-path")
         .arg(c.dir.join("Cargo.toml"))
         .args(["--message-format", "json"])
+        // The crates live in cargo's registry: keep no cache beside them.
+        .arg("--no-cache")
         .current_dir(&c.dir)
         .output()
         .map_err(|e| format!("{}: {e}", tool.display()))?;

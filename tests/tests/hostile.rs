@@ -22,16 +22,26 @@ fn package(dir: &Path, lib: &str) {
     std::fs::write(dir.join("src/lib.rs"), lib).unwrap();
 }
 
-/// Runs on the package, short format; asserts the run ended normally.
+/// Runs on the package, short format, skimming and with `--no-skim` (every body parsed);
+/// asserts both runs ended normally with the same report, and returns it.
 fn check(dir: &Path) -> String {
     let m = dir.join("Cargo.toml").display().to_string();
-    let run = run_bpcheck(["--manifest-path", &m, "--message-format", "short"]);
+    let args = [
+        "--manifest-path",
+        &m,
+        "--message-format",
+        "short",
+        "--no-cache",
+    ];
+    let run = run_bpcheck(args);
     assert!(
         matches!(run.code, Some(0) | Some(1)),
         "{}",
         run.describe_exit()
     );
     assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    let whole = run_bpcheck(args.iter().chain(&["--no-skim"]));
+    assert_eq!((whole.code, &whole.stderr), (run.code, &run.stderr));
     run.stderr
 }
 
@@ -41,13 +51,15 @@ const UNBOUNDED: &str =
 #[test]
 fn deep_nesting_is_reported_and_the_rest_analyzed() {
     let dir = scratch("deep");
+    // Each function makes a channel, so skimming keeps it and it is parsed.
+    let chan = "tokio::sync::mpsc::channel::<u8>(1);";
     let blocks = format!(
-        "pub fn blocks() {{ {}{} }}\n",
+        "pub fn blocks() {{ {chan} {}{} }}\n",
         "{".repeat(2000),
         "}".repeat(2000)
     );
     let parens = format!(
-        "pub fn parens() -> u8 {{ {}1{} }}\n",
+        "pub fn parens() -> u8 {{ {chan} {}1{} }}\n",
         "(".repeat(3000),
         ")".repeat(3000)
     );

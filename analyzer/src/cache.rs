@@ -19,9 +19,11 @@ const MAGIC: &[u8; 8] = b"BPFACTS1";
 #[derive(Debug)]
 pub struct Pack {
     path: PathBuf,
-    old: HashMap<u128, Vec<u8>>,
-    /// What the next pack holds: the entries this run used or made.
-    next: Mutex<Vec<(u128, Vec<u8>)>>,
+    /// The pack file as read, and where each entry's bytes are in it.
+    buf: Vec<u8>,
+    old: HashMap<u128, std::ops::Range<usize>>,
+    /// What the next pack holds: the entries this run used (`None`: as in `buf`) or made.
+    next: Mutex<Vec<(u128, Option<Vec<u8>>)>>,
 }
 
 /// What a file's facts depend on, as one key.
@@ -75,12 +77,11 @@ impl Pack {
             })
             .collect();
         let path = dir.join(format!("{safe}-{id:016x}.facts"));
-        let old = std::fs::read(&path)
-            .ok()
-            .and_then(|bytes| read_entries(&bytes))
-            .unwrap_or_default();
+        let buf = std::fs::read(&path).unwrap_or_default();
+        let old = read_entries(&buf).unwrap_or_default();
         Pack {
             path,
+            buf,
             old,
             next: Mutex::new(Vec::new()),
         }
@@ -89,21 +90,21 @@ impl Pack {
     /// The cached facts at `key`, read as the facts of file `id` (the comment allowances,
     /// which are not cached, read again from `text`).
     pub fn get(&self, key: u128, id: FileId, text: &str) -> Option<FileFacts> {
-        let bytes = self.old.get(&key)?;
+        let bytes = &self.buf[self.old.get(&key)?.clone()];
         let mut facts: FileFacts = id.reading(|| postcard::from_bytes(bytes).ok())?;
         facts.allows = crate::suppress::scan_allows(text);
-        self.keep(key, bytes.clone());
+        self.keep(key, None);
         Some(facts)
     }
 
     /// Caches the facts of a file just extracted.
     pub fn put(&self, key: u128, facts: &FileFacts) {
         if let Ok(bytes) = postcard::to_stdvec(facts) {
-            self.keep(key, bytes);
+            self.keep(key, Some(bytes));
         }
     }
 
-    fn keep(&self, key: u128, bytes: Vec<u8>) {
+    fn keep(&self, key: u128, bytes: Option<Vec<u8>>) {
         if let Ok(mut next) = self.next.lock() {
             next.push((key, bytes));
         }
@@ -121,6 +122,13 @@ impl Pack {
         if unchanged {
             return;
         }
+        let entries: Vec<(u128, &[u8])> = entries
+            .iter()
+            .filter_map(|(k, new)| match new {
+                Some(bytes) => Some((*k, bytes.as_slice())),
+                None => Some((*k, &self.buf[self.old.get(k)?.clone()])),
+            })
+            .collect();
         let Ok(body) = postcard::to_stdvec(&entries) else {
             return;
         };
@@ -139,10 +147,20 @@ impl Pack {
     }
 }
 
-fn read_entries(bytes: &[u8]) -> Option<HashMap<u128, Vec<u8>>> {
+/// Where each entry's bytes are in a pack file's contents.
+fn read_entries(bytes: &[u8]) -> Option<HashMap<u128, std::ops::Range<usize>>> {
     let body = bytes.strip_prefix(MAGIC.as_slice())?;
-    let entries: Vec<(u128, Vec<u8>)> = postcard::from_bytes(body).ok()?;
-    Some(entries.into_iter().collect())
+    let entries: Vec<(u128, &[u8])> = postcard::from_bytes(body).ok()?;
+    let base = bytes.as_ptr() as usize;
+    Some(
+        entries
+            .into_iter()
+            .map(|(k, e)| {
+                let start = e.as_ptr() as usize - base;
+                (k, start..start + e.len())
+            })
+            .collect(),
+    )
 }
 
 #[cfg(test)]

@@ -20,11 +20,16 @@ pub struct Skimmed {
 
 /// Outlines `text`.
 pub fn skim(text: &str) -> Skimmed {
-    let (toks, depth) = tokens::tokenize(text);
-    Skimmed {
-        outline: outline::outline(text, &toks),
-        depth,
+    thread_local! {
+        static TOKENS: std::cell::RefCell<Vec<tokens::Tok>> = const { std::cell::RefCell::new(Vec::new()) };
     }
+    TOKENS.with(|t| {
+        let mut toks = t.take();
+        let depth = tokens::tokenize_into(text, &mut toks);
+        let outline = outline::outline(text, &toks);
+        t.replace(toks);
+        Skimmed { outline, depth }
+    })
 }
 
 /// The byte ranges of the bodies of `outline` not marked relevant, in order.

@@ -31,25 +31,6 @@ pub fn blanked(text: &str) -> std::borrow::Cow<'_, str> {
     out.into()
 }
 
-/// The deepest nesting of `(`, `[` and `{` in `text`, outside comments, strings and
-/// character literals (an estimate: it only decides whether the careful path is needed).
-pub fn max_bracket_depth(text: &str) -> usize {
-    let (mut depth, mut max) = (0usize, 0usize);
-    crate::lexical::scan(text, |e| {
-        if let crate::lexical::Event::Code(c) = e {
-            match c {
-                b'(' | b'[' | b'{' => {
-                    depth += 1;
-                    max = max.max(depth);
-                }
-                b')' | b']' | b'}' => depth = depth.saturating_sub(1),
-                _ => {}
-            }
-        }
-    });
-    max
-}
-
 /// Parses a file nested deeper than [`MAX_DEPTH`]: groups below that depth are emptied
 /// (`{}`, `()`, `[]` keep most items valid). Returns the file and the byte range of each
 /// emptied group.
@@ -87,16 +68,6 @@ fn cut_deep(tokens: TokenStream, depth: usize, cuts: &mut Vec<(usize, usize)>) -
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn depth_skips_comments_strings_and_chars() {
-        assert_eq!(max_bracket_depth("fn f() { let a = [(1)]; }"), 3);
-        assert_eq!(
-            max_bracket_depth("// ((((\n/* {{{{ /* [[ */ */ let s = \"(((\"; let c = '(';"),
-            0
-        );
-        assert_eq!(max_bracket_depth("let c = '\\''; (x)"), 1);
-    }
 
     #[test]
     fn blanks_bom_and_shebang_keeping_offsets() {

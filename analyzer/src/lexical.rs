@@ -1,17 +1,9 @@
-//! A light lexical scan of Rust source: which bytes are code, and where the `//` comments
+//! A light lexical scan of Rust source for the allow-comment reader: where the `//` comments
 //! are, skipping string, raw string and character literals and nested block comments.
-//! Shared by the allow-comment reader and the nesting-depth check.
 
-/// What the scan meets.
-pub enum Event {
-    /// A byte of code (outside comments and literals).
-    Code(u8),
-    /// A `//` comment (doc comments included), from `//` to the end of its line.
-    LineComment(usize, usize),
-}
-
-/// Calls `on` for every code byte and every line comment of `text`, in order.
-pub fn scan(text: &str, mut on: impl FnMut(Event)) {
+/// Calls `on` with the byte range of every `//` comment of `text` (doc comments included),
+/// from `//` to the end of its line, in order.
+pub fn scan(text: &str, mut on: impl FnMut(usize, usize)) {
     let b = text.as_bytes();
     let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
     let mut i = 0;
@@ -19,7 +11,7 @@ pub fn scan(text: &str, mut on: impl FnMut(Event)) {
         match b[i] {
             b'/' if b.get(i + 1) == Some(&b'/') => {
                 let end = text[i..].find('\n').map_or(b.len(), |e| i + e);
-                on(Event::LineComment(i, end));
+                on(i, end);
                 i = end;
                 continue;
             }
@@ -53,7 +45,6 @@ pub fn scan(text: &str, mut on: impl FnMut(Event)) {
                         .map_or(b.len(), |e| body + e + close.len());
                     continue;
                 }
-                on(Event::Code(b[i]));
             }
             b'"' => {
                 i += 1;
@@ -78,7 +69,7 @@ pub fn scan(text: &str, mut on: impl FnMut(Event)) {
                     }
                 }
             }
-            c => on(Event::Code(c)),
+            _ => {}
         }
         i += 1;
     }

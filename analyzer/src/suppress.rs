@@ -37,12 +37,10 @@ pub fn scan_allows(text: &str) -> Vec<AllowCommentFact> {
 /// Every `//` comment with its 1-based line, outside string, char and block-comment text.
 fn line_comments(text: &str) -> Vec<(usize, &str)> {
     let (mut line, mut counted, mut out) = (1, 0, Vec::new());
-    crate::lexical::scan(text, |e| {
-        if let crate::lexical::Event::LineComment(start, end) = e {
-            line += text[counted..start].matches('\n').count();
-            counted = start;
-            out.push((line, &text[start..end]));
-        }
+    crate::lexical::scan(text, |start, end| {
+        line += text[counted..start].matches('\n').count();
+        counted = start;
+        out.push((line, &text[start..end]));
     });
     out
 }

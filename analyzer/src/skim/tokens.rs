@@ -40,6 +40,7 @@ pub fn ident_hash(name: &[u8]) -> u64 {
 }
 
 /// The tokens of `text` and its deepest bracket nesting.
+#[cfg(test)]
 pub fn tokenize(text: &str) -> (Vec<Tok>, usize) {
     let mut toks = Vec::new();
     let depth = tokenize_into(text, &mut toks);
@@ -302,6 +303,17 @@ mod tests {
                 _ => {}
             }
         }
+    }
+
+    #[test]
+    fn depth_skips_comments_strings_and_chars() {
+        let depth = |t: &str| tokenize(t).1;
+        assert_eq!(depth("fn f() { let a = [(1)]; }"), 3);
+        assert_eq!(
+            depth("// ((((\n/* {{{{ /* [[ */ */ let s = \"(((\"; let c = '(';"),
+            0
+        );
+        assert_eq!(depth("let c = '\\''; (x)"), 1);
     }
 
     #[test]

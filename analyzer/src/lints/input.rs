@@ -12,6 +12,9 @@ pub(crate) static PARSE_ERROR: LintInfo = LintInfo {
     doc: r#"### What it detects
 A file of the module tree that is not valid Rust syntax, as `syn` (the parser rustc's
 procedural macros use) reads it. The diagnostic points at the first token it could not parse.
+Function bodies that mention nothing the analysis follows (no channel, spawn, semaphore or lock
+library, no crate item that does) are skimmed, not parsed: a syntax error inside one is left
+to rustc (`--no-skim` parses them too).
 
 ### Why it matters
 Nothing in the file is analyzed, so a finding in it would be missed. The rest of the crate is

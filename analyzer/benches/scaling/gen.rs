@@ -35,6 +35,10 @@ pub const SHAPES: &[Shape] = &[
         name: "declared",
         generate: declared,
     },
+    Shape {
+        name: "helper_chain",
+        generate: helper_chain,
+    },
 ];
 
 const HEADER: &str = "use std::sync::Arc;\nuse tokio::sync::{mpsc, Semaphore};\n\n";
@@ -105,6 +109,21 @@ fn sends(n: usize) -> String {
             "async fn send{i}(tx: &mpsc::Sender<u32>) {{\n    tx.send({i}).await.ok();\n}}"
         );
     }
+    s
+}
+
+/// A chain of N helpers, each calling the next, the last making a channel: skimming learns
+/// one helper's name per step (plus N helpers that call nothing, which it skips).
+fn helper_chain(n: usize) -> String {
+    let mut s = String::from(HEADER);
+    for i in 0..n {
+        let _ = writeln!(s, "pub fn link{i}() -> usize {{ link{}() + 1 }}", i + 1);
+        let _ = writeln!(s, "pub fn plain{i}(x: usize) -> usize {{ x * {i} + 1 }}");
+    }
+    let _ = writeln!(
+        s,
+        "pub fn link{n}() -> usize {{ let (_tx, _rx) = mpsc::unbounded_channel::<u8>(); 0 }}"
+    );
     s
 }
 

@@ -11,7 +11,7 @@
 
 use super::outline::Outline;
 use super::tokens::ident_hash;
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// Path segments too common to mark anything: they come with a more telling segment
 /// (`std::sync::mpsc::channel`, `Arc::new(tx)`) wherever they matter.
@@ -109,72 +109,170 @@ enum Mark {
 }
 
 /// For each file, which sketches matter (see the module's documentation).
+///
+/// The first rounds scan every sketch for the words learned in the round before; most
+/// crates are settled then. If words are still being learned (a long chain of helpers), the
+/// rest goes through an index from each word to the sketches that mention it, so the cost
+/// stays linear in the crate's size.
 pub fn relevant(files: &[&Outline], words: &Words) -> Vec<Vec<bool>> {
     if words.all {
         return files.iter().map(|f| vec![true; f.sketches.len()]).collect();
     }
-    let mut marks: Vec<Vec<Mark>> = files
-        .iter()
-        .map(|f| vec![Mark::No; f.sketches.len()])
-        .collect();
-    let mut header_marked: Vec<Vec<bool>> =
-        files.iter().map(|f| vec![false; f.headers.len()]).collect();
-    let local_traits: FxHashSet<u64> = files
-        .iter()
-        .flat_map(|f| f.sketches.iter().filter_map(|s| s.trait_def))
-        .collect();
-    let mut known: FxHashSet<u64> = words.seeds.clone();
-    let mut fresh: FxHashSet<u64> = words.seeds.clone();
-    while !fresh.is_empty() {
-        let mut next: FxHashSet<u64> = FxHashSet::default();
-        let mut learn = |n: u64, next: &mut FxHashSet<u64>| {
-            if known.insert(n) {
-                next.insert(n);
-            }
-        };
-        for (f, outline) in files.iter().enumerate() {
+    let mut state = State {
+        files,
+        words,
+        marks: files
+            .iter()
+            .map(|f| vec![Mark::No; f.sketches.len()])
+            .collect(),
+        header_marked: files.iter().map(|f| vec![false; f.headers.len()]).collect(),
+        local_traits: files
+            .iter()
+            .flat_map(|f| f.sketches.iter().filter_map(|s| s.trait_def))
+            .collect(),
+        known: words.seeds.clone(),
+    };
+    let mut fresh: Vec<u64> = words.seeds.iter().copied().collect();
+    for _ in 0..SCANNED_ROUNDS {
+        if fresh.is_empty() {
+            break;
+        }
+        fresh = state.scan(&fresh.into_iter().collect());
+    }
+    if !fresh.is_empty() {
+        state.follow_index(fresh);
+    }
+    state
+        .marks
+        .into_iter()
+        .map(|m| m.into_iter().map(|m| m != Mark::No).collect())
+        .collect()
+}
+
+/// Rounds of scanning every sketch before switching to an index.
+const SCANNED_ROUNDS: usize = 3;
+
+/// Where one crate's weighing stands.
+struct State<'a> {
+    files: &'a [&'a Outline],
+    words: &'a Words,
+    marks: Vec<Vec<Mark>>,
+    header_marked: Vec<Vec<bool>>,
+    /// Names of the traits the crate defines.
+    local_traits: FxHashSet<u64>,
+    /// The words that matter so far.
+    known: FxHashSet<u64>,
+}
+
+impl State<'_> {
+    /// One round: marks what mentions a word of `fresh`; returns the words learned.
+    fn scan(&mut self, fresh: &FxHashSet<u64>) -> Vec<u64> {
+        let mut learned = Vec::new();
+        for f in 0..self.files.len() {
+            let outline = self.files[f];
             for (h, header) in outline.headers.iter().enumerate() {
-                if !header_marked[f][h] && header.idents.iter().any(|w| fresh.contains(w)) {
-                    header_marked[f][h] = true;
+                if header.idents.iter().any(|w| fresh.contains(w)) {
+                    self.header_marked[f][h] = true;
                 }
             }
             for (s, sketch) in outline.sketches.iter().enumerate() {
-                let mark = &mut marks[f][s];
-                if *mark == Mark::Own {
-                    continue;
-                }
-                let header = sketch.header.map(|h| &outline.headers[h as usize]);
-                let local_trait = header
-                    .and_then(|h| h.trait_name)
-                    .filter(|t| local_traits.contains(t));
                 if sketch.idents.iter().any(|w| fresh.contains(w)) {
-                    *mark = Mark::Own;
-                    for n in sketch.names.iter().copied().chain(local_trait) {
-                        learn(n, &mut next);
-                    }
-                    if sketch.glob {
-                        for w in &words.broad {
-                            learn(*w, &mut next);
-                        }
-                    }
-                } else if *mark == Mark::No
-                    && sketch.header.is_some_and(|h| header_marked[f][h as usize])
+                    self.mark_own(f, s, &mut learned);
+                } else if sketch
+                    .header
+                    .is_some_and(|h| self.header_marked[f][h as usize])
                 {
-                    *mark = Mark::Header;
-                    if let Some(t) = local_trait {
-                        for n in sketch.names.iter().copied().chain([t]) {
-                            learn(n, &mut next);
-                        }
+                    self.mark_header(f, s, &mut learned);
+                }
+            }
+        }
+        learned
+    }
+
+    /// Follows `fresh` words, and those they teach, through an index of the sketches and
+    /// headers not yet marked.
+    fn follow_index(&mut self, mut fresh: Vec<u64>) {
+        let mut sketches: FxHashMap<u64, Vec<(usize, usize)>> = FxHashMap::default();
+        let mut headers: FxHashMap<u64, Vec<(usize, usize)>> = FxHashMap::default();
+        let mut of_header: FxHashMap<(usize, u32), Vec<usize>> = FxHashMap::default();
+        for (f, outline) in self.files.iter().enumerate() {
+            for (s, sketch) in outline.sketches.iter().enumerate() {
+                if let Some(h) = sketch.header {
+                    of_header.entry((f, h)).or_default().push(s);
+                }
+                if self.marks[f][s] != Mark::Own {
+                    for w in &sketch.idents {
+                        sketches.entry(*w).or_default().push((f, s));
+                    }
+                }
+            }
+            for (h, header) in outline.headers.iter().enumerate() {
+                if !self.header_marked[f][h] {
+                    for w in &header.idents {
+                        headers.entry(*w).or_default().push((f, h));
                     }
                 }
             }
         }
-        fresh = next;
+        while let Some(w) = fresh.pop() {
+            for (f, s) in sketches.remove(&w).unwrap_or_default() {
+                self.mark_own(f, s, &mut fresh);
+            }
+            for (f, h) in headers.remove(&w).unwrap_or_default() {
+                if std::mem::replace(&mut self.header_marked[f][h], true) {
+                    continue;
+                }
+                for &s in of_header.get(&(f, h as u32)).into_iter().flatten() {
+                    self.mark_header(f, s, &mut fresh);
+                }
+            }
+        }
     }
-    marks
-        .into_iter()
-        .map(|m| m.into_iter().map(|m| m != Mark::No).collect())
-        .collect()
+
+    /// The sketch mentions a word that matters: kept, and its names matter.
+    fn mark_own(&mut self, f: usize, s: usize, learned: &mut Vec<u64>) {
+        if std::mem::replace(&mut self.marks[f][s], Mark::Own) == Mark::Own {
+            return;
+        }
+        let sketch = &self.files[f].sketches[s];
+        let names = sketch.names.iter().copied().chain(self.local_trait(f, s));
+        let broad = sketch
+            .glob
+            .then_some(&self.words.broad)
+            .into_iter()
+            .flatten();
+        for n in names.chain(broad.copied()).collect::<Vec<_>>() {
+            if self.known.insert(n) {
+                learned.push(n);
+            }
+        }
+    }
+
+    /// The sketch's block header matters: kept; its names matter only for a trait the crate
+    /// defines (generic code calls the trait's methods by name).
+    fn mark_header(&mut self, f: usize, s: usize, learned: &mut Vec<u64>) {
+        if self.marks[f][s] != Mark::No {
+            return;
+        }
+        self.marks[f][s] = Mark::Header;
+        if let Some(t) = self.local_trait(f, s) {
+            let names = self.files[f].sketches[s].names.iter().copied();
+            for n in names.chain([t]).collect::<Vec<_>>() {
+                if self.known.insert(n) {
+                    learned.push(n);
+                }
+            }
+        }
+    }
+
+    /// The trait of the sketch's `impl` or `trait` block, when the crate defines it.
+    fn local_trait(&self, f: usize, s: usize) -> Option<u64> {
+        let outline = self.files[f];
+        let h = outline.sketches[s].header?;
+        outline.headers[h as usize]
+            .trait_name
+            .filter(|t| self.local_traits.contains(t))
+    }
 }
 
 #[cfg(test)]
@@ -230,6 +328,21 @@ mod tests {
             "fn dispatch<H: Handle>(h: &H) { h.handle() }",
         ]);
         assert_eq!(m, [vec![true; 5], vec![true]]);
+    }
+
+    #[test]
+    fn long_chains_of_helpers_are_followed_to_the_end() {
+        // More links than the scanned rounds: the rest goes through the index.
+        let mut files = vec!["pub fn step0() { tokio::spawn(async {}); }".to_string()];
+        files.extend((1..50).map(|i| format!("pub fn step{i}() {{ step{}() }}", i - 1)));
+        files.push("pub fn other() { 1 }".to_string());
+        files.push("trait Step { fn step(&self); }\nstruct S;\nimpl Step for S { fn step(&self) { step49() } }\nfn g<T: Step>(t: T) { t.step() }".to_string());
+        let refs: Vec<&str> = files.iter().map(String::as_str).collect();
+        let m = marks(&refs);
+        assert!(m[..50].iter().all(|f| f == &[true]), "{m:?}");
+        assert_eq!(m[50], [false]);
+        // The impl calls the chain; its trait's name and method reach the generic caller.
+        assert_eq!(m[51], [true; 5]);
     }
 
     #[test]

@@ -20,7 +20,6 @@ pub mod flow;
 pub mod graph;
 pub mod growth;
 mod index;
-mod lexical;
 pub mod lints;
 mod load;
 pub mod model;

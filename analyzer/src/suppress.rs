@@ -37,7 +37,7 @@ pub fn scan_allows(text: &str) -> Vec<AllowCommentFact> {
 /// Every `//` comment with its 1-based line, outside string, char and block-comment text.
 fn line_comments(text: &str) -> Vec<(usize, &str)> {
     let (mut line, mut counted, mut out) = (1, 0, Vec::new());
-    crate::lexical::scan(text, |start, end| {
+    crate::skim::tokens::line_comments(text, |start, end| {
         line += text[counted..start].matches('\n').count();
         counted = start;
         out.push((line, &text[start..end]));

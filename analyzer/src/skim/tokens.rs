@@ -50,6 +50,17 @@ pub fn tokenize(text: &str) -> (Vec<Tok>, usize) {
 /// Replaces the contents of `toks` with the tokens of `text`; returns its deepest bracket
 /// nesting. Reusing one vector spares touching fresh memory for every file.
 pub fn tokenize_into(text: &str, toks: &mut Vec<Tok>) -> usize {
+    lex(text, toks, &mut |_, _| {})
+}
+
+/// Calls `on` with the byte range of every `//` comment of `text` (doc comments included),
+/// from `//` to the end of its line, in order; string and character literals and block
+/// comments are skipped, so text that only looks like a comment is not one.
+pub fn line_comments(text: &str, mut on: impl FnMut(usize, usize)) {
+    lex(text, &mut Vec::new(), &mut on);
+}
+
+fn lex(text: &str, toks: &mut Vec<Tok>, on_comment: &mut dyn FnMut(usize, usize)) -> usize {
     let b = text.as_bytes();
     toks.clear();
     toks.reserve(b.len() / 5 + 16);
@@ -70,7 +81,9 @@ pub fn tokenize_into(text: &str, toks: &mut Vec<Tok>) -> usize {
         match c {
             b' ' | b'\t' | b'\n' | b'\r' => i += 1,
             b'/' if b.get(i + 1) == Some(&b'/') => {
-                i = memchr(b'\n', &b[i..]).map_or(b.len(), |e| i + e);
+                let end = memchr(b'\n', &b[i..]).map_or(b.len(), |e| i + e);
+                on_comment(i, end);
+                i = end;
             }
             b'/' if b.get(i + 1) == Some(&b'*') => i = block_comment_end(b, i),
             b'"' => {

@@ -77,6 +77,26 @@ fn deep_nesting_is_reported_and_the_rest_analyzed() {
 }
 
 #[test]
+fn deeply_nested_modules_are_reported_and_the_rest_analyzed() {
+    let dir = scratch("deep_modules");
+    let mods = format!(
+        "{}pub fn f() {{ tokio::spawn(async {{}}); }}{}\n",
+        "pub mod m { ".repeat(3000),
+        "}".repeat(3000)
+    );
+    package(&dir, &format!("{mods}{UNBOUNDED}"));
+    let out = check(&dir);
+    assert!(
+        out.contains("src/lib.rs:1:") && out.contains("[BP904]"),
+        "{out}"
+    );
+    assert!(
+        out.contains("src/lib.rs:2:") && out.contains("[BP001]"),
+        "{out}"
+    );
+}
+
+#[test]
 fn long_chains_without_brackets_do_not_overflow_the_stack() {
     let dir = scratch("chains");
     let else_if: String = (1..20_000)

@@ -44,7 +44,7 @@ pub struct Outline {
 /// The items of a whole file.
 pub fn outline(text: &str, toks: &[Tok]) -> Outline {
     let mut out = Outline::default();
-    items(text, toks, 0, toks.len(), None, &mut out);
+    items(text, toks, 0, toks.len(), None, 0, &mut out);
     out
 }
 
@@ -181,8 +181,20 @@ fn name_at(text: &str, toks: &[Tok], i: usize) -> Option<u64> {
 }
 
 /// The items between `from` and `to` (a file, or the inside of a module, `impl`, `trait`
-/// or `extern` block).
-fn items(text: &str, toks: &[Tok], from: usize, to: usize, ctx: Option<u32>, out: &mut Outline) {
+/// or `extern` block `depth` blocks deep). Items nested deeper than the analysis parses are
+/// not outlined, so never skipped.
+fn items(
+    text: &str,
+    toks: &[Tok],
+    from: usize,
+    to: usize,
+    ctx: Option<u32>,
+    depth: usize,
+    out: &mut Outline,
+) {
+    if depth > crate::depth::MAX_DEPTH {
+        return;
+    }
     let mut i = from;
     while i < to {
         let start = i;
@@ -245,7 +257,15 @@ fn items(text: &str, toks: &[Tok], from: usize, to: usize, ctx: Option<u32>, out
                 };
                 let first = out.sketches.len();
                 match (kw, group) {
-                    ("mod", Some(g)) => items(text, toks, g + 1, toks[g].aux as usize, None, out),
+                    ("mod", Some(g)) => items(
+                        text,
+                        toks,
+                        g + 1,
+                        toks[g].aux as usize,
+                        None,
+                        depth + 1,
+                        out,
+                    ),
                     ("trait", Some(g)) => {
                         out.headers.push(Header {
                             idents: idents_of(toks, start, g),
@@ -253,7 +273,15 @@ fn items(text: &str, toks: &[Tok], from: usize, to: usize, ctx: Option<u32>, out
                             trait_name: name,
                         });
                         let h = (out.headers.len() - 1) as u32;
-                        items(text, toks, g + 1, toks[g].aux as usize, Some(h), out);
+                        items(
+                            text,
+                            toks,
+                            g + 1,
+                            toks[g].aux as usize,
+                            Some(h),
+                            depth + 1,
+                            out,
+                        );
                     }
                     _ => {}
                 }
@@ -287,7 +315,15 @@ fn items(text: &str, toks: &[Tok], from: usize, to: usize, ctx: Option<u32>, out
                         trait_name,
                     });
                     let h = (out.headers.len() - 1) as u32;
-                    items(text, toks, g + 1, toks[g].aux as usize, Some(h), out);
+                    items(
+                        text,
+                        toks,
+                        g + 1,
+                        toks[g].aux as usize,
+                        Some(h),
+                        depth + 1,
+                        out,
+                    );
                 }
                 i = end;
             }
@@ -308,7 +344,15 @@ fn items(text: &str, toks: &[Tok], from: usize, to: usize, ctx: Option<u32>, out
             "extern" => {
                 let (end, group) = find_end(toks, i, to);
                 if let Some(g) = group {
-                    items(text, toks, g + 1, toks[g].aux as usize, None, out);
+                    items(
+                        text,
+                        toks,
+                        g + 1,
+                        toks[g].aux as usize,
+                        None,
+                        depth + 1,
+                        out,
+                    );
                 }
                 i = end;
             }
@@ -553,6 +597,14 @@ mod tests {
         assert_eq!(s[0].names, [h("handle"), h("Actor")]);
         // `new` takes no `self`: it is called through the type's name.
         assert_eq!(s[1].names, [h("Actor")]);
+    }
+
+    #[test]
+    fn modules_nested_past_the_depth_limit_are_not_outlined() {
+        let deep = format!("{}fn f() {{}}{}", "mod m { ".repeat(300), "}".repeat(300));
+        assert!(sketches(&deep).sketches.is_empty());
+        let shallow = format!("{}fn f() {{}}{}", "mod m { ".repeat(20), "}".repeat(20));
+        assert_eq!(sketches(&shallow).sketches.len(), 1);
     }
 
     #[test]

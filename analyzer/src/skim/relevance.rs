@@ -6,6 +6,8 @@
 //! brought in). So a body matters when it mentions a seed word or the name of a crate
 //! item that does, to a fixed point over the crate. Methods and wrappers (`send`,
 //! `Arc::new`, `drop`) act on values whose origin is written where the value comes from.
+//! Code that matters may also hand a handle to any crate function it calls (a generic
+//! `fn pass<T>(x: T) -> T`), so what it names is kept too, and what that names, in turn.
 //! Every other body neither makes nor receives anything the analysis follows, and is not
 //! parsed.
 
@@ -99,8 +101,11 @@ impl Words {
 /// What skimming decided of one sketch.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Mark {
-    /// Mentions nothing that matters.
+    /// Nothing that matters mentions it, and it mentions nothing that matters.
     No,
+    /// Called (named) by code that matters: kept, as its summary may carry what that code
+    /// passes it (`fn pass<T>(x: T) -> T`), but its name tells nothing new.
+    Callee,
     /// In a block whose header matters (a method of a type holding a handle): kept, but
     /// its name tells nothing new, unless the trait is the crate's own.
     Header,
@@ -110,10 +115,13 @@ enum Mark {
 
 /// For each file, which sketches matter (see the module's documentation).
 ///
-/// The first rounds scan every sketch for the words learned in the round before; most
-/// crates are settled then. If words are still being learned (a long chain of helpers), the
-/// rest goes through an index from each word to the sketches that mention it, so the cost
-/// stays linear in the crate's size.
+/// Words travel two ways: a sketch that mentions a known word matters and makes its names
+/// known (callers of a helper that makes a channel matter); a sketch that matters makes the
+/// words it mentions reached, and a function whose name is reached is kept too (what code
+/// that matters calls may carry its handles). The first rounds scan every sketch for the
+/// words of the round before; most crates are settled then. If words are still coming (a
+/// long chain of helpers), the rest goes through indexes from words to sketches, so the
+/// cost stays linear in the crate's size.
 pub fn relevant(files: &[&Outline], words: &Words) -> Vec<Vec<bool>> {
     if words.all {
         return files.iter().map(|f| vec![true; f.sketches.len()]).collect();
@@ -131,13 +139,25 @@ pub fn relevant(files: &[&Outline], words: &Words) -> Vec<Vec<bool>> {
             .flat_map(|f| f.sketches.iter().filter_map(|s| s.trait_def))
             .collect(),
         known: words.seeds.clone(),
+        reached: FxHashSet::default(),
     };
-    let mut fresh: Vec<u64> = words.seeds.iter().copied().collect();
+    let mut fresh = Fresh {
+        known: words.seeds.iter().copied().collect(),
+        reached: Vec::new(),
+    };
+    // A body that declares a file module is parsed, so the loader finds the module.
+    for (f, outline) in files.iter().enumerate() {
+        for (s, sketch) in outline.sketches.iter().enumerate() {
+            if sketch.declares_module {
+                state.mark_callee(f, s, &mut fresh);
+            }
+        }
+    }
     for _ in 0..SCANNED_ROUNDS {
         if fresh.is_empty() {
             break;
         }
-        fresh = state.scan(&fresh.into_iter().collect());
+        fresh = state.scan(fresh);
     }
     if !fresh.is_empty() {
         state.follow_index(fresh);
@@ -152,6 +172,21 @@ pub fn relevant(files: &[&Outline], words: &Words) -> Vec<Vec<bool>> {
 /// Rounds of scanning every sketch before switching to an index.
 const SCANNED_ROUNDS: usize = 3;
 
+/// Words learned and not yet followed.
+#[derive(Default)]
+struct Fresh {
+    /// Words that make what mentions them matter.
+    known: Vec<u64>,
+    /// Words that code that matters mentions: what they name is kept.
+    reached: Vec<u64>,
+}
+
+impl Fresh {
+    fn is_empty(&self) -> bool {
+        self.known.is_empty() && self.reached.is_empty()
+    }
+}
+
 /// Where one crate's weighing stands.
 struct State<'a> {
     files: &'a [&'a Outline],
@@ -162,37 +197,44 @@ struct State<'a> {
     local_traits: FxHashSet<u64>,
     /// The words that matter so far.
     known: FxHashSet<u64>,
+    /// The words code that matters mentions so far.
+    reached: FxHashSet<u64>,
 }
 
 impl State<'_> {
-    /// One round: marks what mentions a word of `fresh`; returns the words learned.
-    fn scan(&mut self, fresh: &FxHashSet<u64>) -> Vec<u64> {
-        let mut learned = Vec::new();
+    /// One round: marks what the words of `fresh` reach; returns the words learned.
+    fn scan(&mut self, fresh: Fresh) -> Fresh {
+        let known: FxHashSet<u64> = fresh.known.into_iter().collect();
+        let reached: FxHashSet<u64> = fresh.reached.into_iter().collect();
+        let mut learned = Fresh::default();
         for f in 0..self.files.len() {
             let outline = self.files[f];
             for (h, header) in outline.headers.iter().enumerate() {
-                if header.idents.iter().any(|w| fresh.contains(w)) {
+                if header.idents.iter().any(|w| known.contains(w)) {
                     self.header_marked[f][h] = true;
                 }
             }
             for (s, sketch) in outline.sketches.iter().enumerate() {
-                if sketch.idents.iter().any(|w| fresh.contains(w)) {
+                if sketch.idents.iter().any(|w| known.contains(w)) {
                     self.mark_own(f, s, &mut learned);
                 } else if sketch
                     .header
                     .is_some_and(|h| self.header_marked[f][h as usize])
                 {
                     self.mark_header(f, s, &mut learned);
+                } else if sketch.callee.is_some_and(|w| reached.contains(&w)) {
+                    self.mark_callee(f, s, &mut learned);
                 }
             }
         }
         learned
     }
 
-    /// Follows `fresh` words, and those they teach, through an index of the sketches and
+    /// Follows `fresh` words, and those they teach, through indexes of the sketches and
     /// headers not yet marked.
-    fn follow_index(&mut self, mut fresh: Vec<u64>) {
-        let mut sketches: FxHashMap<u64, Vec<(usize, usize)>> = FxHashMap::default();
+    fn follow_index(&mut self, mut fresh: Fresh) {
+        let mut mentions: FxHashMap<u64, Vec<(usize, usize)>> = FxHashMap::default();
+        let mut named: FxHashMap<u64, Vec<(usize, usize)>> = FxHashMap::default();
         let mut headers: FxHashMap<u64, Vec<(usize, usize)>> = FxHashMap::default();
         let mut of_header: FxHashMap<(usize, u32), Vec<usize>> = FxHashMap::default();
         for (f, outline) in self.files.iter().enumerate() {
@@ -202,8 +244,11 @@ impl State<'_> {
                 }
                 if self.marks[f][s] != Mark::Own {
                     for w in &sketch.idents {
-                        sketches.entry(*w).or_default().push((f, s));
+                        mentions.entry(*w).or_default().push((f, s));
                     }
+                }
+                if let Some(w) = sketch.callee.filter(|_| self.marks[f][s] == Mark::No) {
+                    named.entry(w).or_default().push((f, s));
                 }
             }
             for (h, header) in outline.headers.iter().enumerate() {
@@ -214,24 +259,33 @@ impl State<'_> {
                 }
             }
         }
-        while let Some(w) = fresh.pop() {
-            for (f, s) in sketches.remove(&w).unwrap_or_default() {
-                self.mark_own(f, s, &mut fresh);
-            }
-            for (f, h) in headers.remove(&w).unwrap_or_default() {
-                if std::mem::replace(&mut self.header_marked[f][h], true) {
-                    continue;
+        loop {
+            if let Some(w) = fresh.known.pop() {
+                for (f, s) in mentions.remove(&w).unwrap_or_default() {
+                    self.mark_own(f, s, &mut fresh);
                 }
-                for &s in of_header.get(&(f, h as u32)).into_iter().flatten() {
-                    self.mark_header(f, s, &mut fresh);
+                for (f, h) in headers.remove(&w).unwrap_or_default() {
+                    if std::mem::replace(&mut self.header_marked[f][h], true) {
+                        continue;
+                    }
+                    for &s in of_header.get(&(f, h as u32)).into_iter().flatten() {
+                        self.mark_header(f, s, &mut fresh);
+                    }
                 }
+            } else if let Some(w) = fresh.reached.pop() {
+                for (f, s) in named.remove(&w).unwrap_or_default() {
+                    self.mark_callee(f, s, &mut fresh);
+                }
+            } else {
+                break;
             }
         }
     }
 
     /// The sketch mentions a word that matters: kept, and its names matter.
-    fn mark_own(&mut self, f: usize, s: usize, learned: &mut Vec<u64>) {
-        if std::mem::replace(&mut self.marks[f][s], Mark::Own) == Mark::Own {
+    fn mark_own(&mut self, f: usize, s: usize, learned: &mut Fresh) {
+        let before = std::mem::replace(&mut self.marks[f][s], Mark::Own);
+        if before == Mark::Own {
             return;
         }
         let sketch = &self.files[f].sketches[s];
@@ -243,24 +297,48 @@ impl State<'_> {
             .flatten();
         for n in names.chain(broad.copied()).collect::<Vec<_>>() {
             if self.known.insert(n) {
-                learned.push(n);
+                learned.known.push(n);
             }
+        }
+        if before == Mark::No {
+            self.reach_from(f, s, learned);
         }
     }
 
     /// The sketch's block header matters: kept; its names matter only for a trait the crate
     /// defines (generic code calls the trait's methods by name).
-    fn mark_header(&mut self, f: usize, s: usize, learned: &mut Vec<u64>) {
-        if self.marks[f][s] != Mark::No {
+    fn mark_header(&mut self, f: usize, s: usize, learned: &mut Fresh) {
+        if self.marks[f][s] >= Mark::Header {
             return;
         }
-        self.marks[f][s] = Mark::Header;
+        let before = std::mem::replace(&mut self.marks[f][s], Mark::Header);
         if let Some(t) = self.local_trait(f, s) {
             let names = self.files[f].sketches[s].names.iter().copied();
             for n in names.chain([t]).collect::<Vec<_>>() {
                 if self.known.insert(n) {
-                    learned.push(n);
+                    learned.known.push(n);
                 }
+            }
+        }
+        if before == Mark::No {
+            self.reach_from(f, s, learned);
+        }
+    }
+
+    /// Code that matters calls the function (names it): kept.
+    fn mark_callee(&mut self, f: usize, s: usize, learned: &mut Fresh) {
+        if self.marks[f][s] != Mark::No {
+            return;
+        }
+        self.marks[f][s] = Mark::Callee;
+        self.reach_from(f, s, learned);
+    }
+
+    /// What a kept sketch mentions is reached.
+    fn reach_from(&mut self, f: usize, s: usize, learned: &mut Fresh) {
+        for w in &self.files[f].sketches[s].idents {
+            if self.reached.insert(*w) {
+                learned.reached.push(*w);
             }
         }
     }
@@ -343,6 +421,16 @@ mod tests {
         assert_eq!(m[50], [false]);
         // The impl calls the chain; its trait's name and method reach the generic caller.
         assert_eq!(m[51], [true; 5]);
+    }
+
+    #[test]
+    fn what_code_that_matters_calls_is_kept() {
+        let m = marks(&[
+            "fn pass<T>(x: T) -> T { deeper(x) }\nfn deeper<T>(x: T) -> T { x }\nfn idle(x: u8) -> u8 { x }",
+            "fn run() { let (tx, _rx) = tokio::sync::mpsc::channel::<u8>(1); let _tx = pass(tx); }\nfn other() { idle(1); }",
+        ]);
+        // `pass` may hand the sender back, and so may `deeper`; `idle` only `other` calls.
+        assert_eq!(m, [vec![true, true, false], vec![true, false]]);
     }
 
     #[test]

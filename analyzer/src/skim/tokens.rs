@@ -79,7 +79,7 @@ fn lex(text: &str, toks: &mut Vec<Tok>, on_comment: &mut dyn FnMut(usize, usize)
     while i < b.len() {
         let c = b[i];
         match c {
-            b' ' | b'\t' | b'\n' | b'\r' => i += 1,
+            _ if space_len(b, i) > 0 => i += space_len(b, i),
             b'/' if b.get(i + 1) == Some(&b'/') => {
                 let end = memchr(b'\n', &b[i..]).map_or(b.len(), |e| i + e);
                 on_comment(i, end);
@@ -99,12 +99,12 @@ fn lex(text: &str, toks: &mut Vec<Tok>, on_comment: &mut dyn FnMut(usize, usize)
             }
             b'0'..=b'9' => {
                 let mut j = i + 1;
-                while j < b.len() && is_ident(b[j]) {
+                while j < b.len() && is_ident_at(b, j) {
                     j += 1;
                 }
                 if b.get(j) == Some(&b'.') && b.get(j + 1).is_some_and(u8::is_ascii_digit) {
                     j += 1;
-                    while j < b.len() && is_ident(b[j]) {
+                    while j < b.len() && is_ident_at(b, j) {
                         j += 1;
                     }
                 }
@@ -130,7 +130,7 @@ fn lex(text: &str, toks: &mut Vec<Tok>, on_comment: &mut dyn FnMut(usize, usize)
             }
             c if is_ident(c) => {
                 let mut j = i + 1;
-                while j < b.len() && is_ident(b[j]) {
+                while j < b.len() && is_ident_at(b, j) {
                     j += 1;
                 }
                 let word = &b[i..j];
@@ -147,7 +147,7 @@ fn lex(text: &str, toks: &mut Vec<Tok>, on_comment: &mut dyn FnMut(usize, usize)
                     if word == b"r" && hashes == 1 && b.get(j + 1).is_some_and(|c| is_ident(*c)) {
                         // A raw identifier: `r#type`.
                         let mut k = j + 1;
-                        while k < b.len() && is_ident(b[k]) {
+                        while k < b.len() && is_ident_at(b, k) {
                             k += 1;
                         }
                         push(toks, Kind::Ident, i, k, ident_hash(&b[j + 1..k]));
@@ -201,6 +201,22 @@ fn closing(open: u8) -> u8 {
 /// characters never split.
 fn is_ident(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80
+}
+
+/// An identifier byte at `i` that does not start a whitespace character.
+fn is_ident_at(b: &[u8], i: usize) -> bool {
+    is_ident(b[i]) && space_len(b, i) == 0
+}
+
+/// The length of the whitespace character at `i` (Rust's `Pattern_White_Space`: ASCII
+/// blanks, U+0085, U+200E, U+200F, U+2028, U+2029), or 0.
+fn space_len(b: &[u8], i: usize) -> usize {
+    match b[i..] {
+        [b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c, ..] => 1,
+        [0xc2, 0x85, ..] => 2,
+        [0xe2, 0x80, 0x8e | 0x8f | 0xa8 | 0xa9, ..] => 3,
+        _ => 0,
+    }
 }
 
 fn memchr(needle: u8, hay: &[u8]) -> Option<usize> {
@@ -280,7 +296,7 @@ fn char_or_lifetime(b: &[u8], i: usize) -> (usize, bool) {
         return (i + 2 + len, true);
     }
     let mut j = i + 1;
-    while j < b.len() && is_ident(b[j]) {
+    while j < b.len() && is_ident_at(b, j) {
         j += 1;
     }
     (j.max(i + 1), false)
@@ -327,6 +343,14 @@ mod tests {
             0
         );
         assert_eq!(depth("let c = '\\''; (x)"), 1);
+    }
+
+    #[test]
+    fn unicode_whitespace_separates_identifiers() {
+        assert_eq!(
+            idents("a\u{2028}b\u{200e}c\u{85}d é"),
+            ["a", "b", "c", "d", "é"]
+        );
     }
 
     #[test]

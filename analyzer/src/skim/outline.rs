@@ -108,6 +108,14 @@ fn to_semicolon(toks: &[Tok], mut i: usize, end: usize) -> usize {
     end
 }
 
+/// The items of an `impl` or `trait` block whose braces open at `g`, under `header`.
+fn block(text: &str, toks: &[Tok], g: usize, header: Header, depth: usize, out: &mut Outline) {
+    out.headers.push(header);
+    let h = (out.headers.len() - 1) as u32;
+    let close = toks[g].aux as usize;
+    items(text, toks, g + 1, close, Some(h), depth + 1, out);
+}
+
 /// Strict keywords: never the name of an item, so never worth remembering. (Primitive
 /// type names and `union` are legal names of functions.)
 const KEYWORDS: &[&str] = &[
@@ -227,21 +235,12 @@ fn items(
                         out,
                     ),
                     ("trait", Some(g)) => {
-                        out.headers.push(Header {
+                        let header = Header {
                             idents: idents_of(toks, start, g),
                             self_ty: None,
                             trait_name: name,
-                        });
-                        let h = (out.headers.len() - 1) as u32;
-                        items(
-                            text,
-                            toks,
-                            g + 1,
-                            toks[g].aux as usize,
-                            Some(h),
-                            depth + 1,
-                            out,
-                        );
+                        };
+                        block(text, toks, g, header, depth, out);
                     }
                     _ => {}
                 }
@@ -269,21 +268,12 @@ fn items(
                 let (end, group) = find_end(toks, i, to);
                 if let Some(g) = group {
                     let (self_ty, trait_name) = impl_names(text, toks, i + 1, g);
-                    out.headers.push(Header {
+                    let header = Header {
                         idents: idents_of(toks, start, g),
                         self_ty,
                         trait_name,
-                    });
-                    let h = (out.headers.len() - 1) as u32;
-                    items(
-                        text,
-                        toks,
-                        g + 1,
-                        toks[g].aux as usize,
-                        Some(h),
-                        depth + 1,
-                        out,
-                    );
+                    };
+                    block(text, toks, g, header, depth, out);
                 }
                 i = end;
             }

@@ -62,10 +62,11 @@ fn build_id() -> u128 {
 }
 
 impl Pack {
-    /// The pack of crate `name` with roots `roots` under `dir` (empty when there is none yet
-    /// or it cannot be read).
-    pub fn open(dir: &Path, name: &str, roots: &crate::Roots) -> Pack {
-        let id = xxhash_rust::xxh3::xxh3_64(format!("{name}\0{roots:?}").as_bytes());
+    /// The pack of crate `name` with roots `roots`, with or without `cfg(test)` code, under
+    /// `dir` (empty when there is none yet or it cannot be read). Runs with and without test
+    /// code keep packs of their own, so alternating them does not evict each other's facts.
+    pub fn open(dir: &Path, name: &str, roots: &crate::Roots, cfg_test: bool) -> Pack {
+        let id = xxhash_rust::xxh3::xxh3_64(format!("{name}\0{roots:?}\0{cfg_test}").as_bytes());
         let safe: String = name
             .chars()
             .map(|c| {
@@ -179,12 +180,12 @@ mod tests {
         let text = "// bpcheck:allow(BP001) reason\nfn f() { let (tx, rx) = tokio::sync::mpsc::unbounded_channel::<u8>(); }";
         let made = facts_of(text, FileId(3));
         let k = key(text, &[], false);
-        let pack = Pack::open(&dir, "demo", &roots);
+        let pack = Pack::open(&dir, "demo", &roots, false);
         assert!(pack.get(k, FileId(3), text).is_none());
         pack.put(k, &made);
         pack.save();
 
-        let pack = Pack::open(&dir, "demo", &roots);
+        let pack = Pack::open(&dir, "demo", &roots, false);
         let read = pack.get(k, FileId(7), text).expect("cached");
         assert_eq!(read.calls.len(), made.calls.len());
         assert!(read.calls.iter().all(|c| c.range.file == FileId(7)));
@@ -201,10 +202,10 @@ mod tests {
     fn a_damaged_pack_is_an_empty_one() {
         let dir = std::env::temp_dir().join(format!("bpcheck-cache-bad-{}", std::process::id()));
         let roots = crate::Roots::Files(Vec::new());
-        let pack = Pack::open(&dir, "x", &roots);
+        let pack = Pack::open(&dir, "x", &roots, false);
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(&pack.path, b"BPFACTS1\xff\xff\xff garbage").unwrap();
-        let pack = Pack::open(&dir, "x", &roots);
+        let pack = Pack::open(&dir, "x", &roots, false);
         assert!(pack.old.is_empty());
         let _ = std::fs::remove_dir_all(&dir);
     }

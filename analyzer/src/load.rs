@@ -91,7 +91,7 @@ pub fn load_into(
         if let Some(dir) = &config.cache_dir {
             packs.insert(
                 krate,
-                crate::cache::Pack::open(dir, &input.name, &input.roots),
+                crate::cache::Pack::open(dir, &input.name, &input.roots, input.cfg_test),
             );
         }
         match &input.roots {

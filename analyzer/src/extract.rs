@@ -245,22 +245,9 @@ impl Extractor {
         let (_, saved) = self.enter_body(BodyKind::Fn { name, self_ty }, span);
         self.facts.bodies[id.idx as usize].params = fn_params(sig);
         self.facts.bodies[id.idx as usize].is_async = sig.asyncness.is_some();
-        self.facts.bodies[id.idx as usize].param_types = sig
-            .inputs
-            .iter()
-            .map(|a| match a {
-                syn::FnArg::Receiver(_) => None,
-                syn::FnArg::Typed(t) => named_type(&t.ty),
-            })
-            .collect();
-        self.facts.bodies[id.idx as usize].param_type_paths = sig
-            .inputs
-            .iter()
-            .map(|a| match a {
-                syn::FnArg::Receiver(_) => None,
-                syn::FnArg::Typed(t) => self.type_path(&t.ty),
-            })
-            .collect();
+        self.facts.bodies[id.idx as usize].param_types = per_param(sig, named_type);
+        self.facts.bodies[id.idx as usize].param_type_paths =
+            per_param(sig, |ty| self.type_path(ty));
         // `me: &Addr<Self>` in an impl: the impl's own type.
         let own = match &self.facts.bodies[id.idx as usize].kind {
             BodyKind::Fn {
@@ -268,25 +255,14 @@ impl Extractor {
             } => Some(t.clone()),
             _ => None,
         };
-        self.facts.bodies[id.idx as usize].param_type_args = sig
-            .inputs
-            .iter()
-            .map(|a| match a {
-                syn::FnArg::Receiver(_) => None,
-                syn::FnArg::Typed(t) => self.type_arg(&t.ty).map(|arg| match &own {
-                    Some(own) if arg == "Self" => own.clone(),
-                    _ => arg,
-                }),
+        self.facts.bodies[id.idx as usize].param_type_args = per_param(sig, |ty| {
+            self.type_arg(ty).map(|arg| match &own {
+                Some(own) if arg == "Self" => own.clone(),
+                _ => arg,
             })
-            .collect();
-        self.facts.bodies[id.idx as usize].param_lock_types = sig
-            .inputs
-            .iter()
-            .map(|a| match a {
-                syn::FnArg::Receiver(_) => None,
-                syn::FnArg::Typed(t) => self.lock_type(&t.ty),
-            })
-            .collect();
+        });
+        self.facts.bodies[id.idx as usize].param_lock_types =
+            per_param(sig, |ty| self.lock_type(ty));
         if let Some(ret) = self.block_value(block) {
             self.facts.bodies[id.idx as usize].returns.push(ret);
         }
@@ -885,6 +861,17 @@ fn parse_select(input: syn::parse::ParseStream) -> syn::Result<ParsedSelect> {
         });
     }
     Ok(ParsedSelect { biased, arms })
+}
+
+/// `f` of each parameter's type, in order; `None` for `self`.
+fn per_param<T>(sig: &syn::Signature, f: impl Fn(&syn::Type) -> Option<T>) -> Vec<Option<T>> {
+    sig.inputs
+        .iter()
+        .map(|a| match a {
+            syn::FnArg::Receiver(_) => None,
+            syn::FnArg::Typed(t) => f(&t.ty),
+        })
+        .collect()
 }
 
 /// The binding shape of a pattern.

@@ -108,12 +108,22 @@ fn to_semicolon(toks: &[Tok], mut i: usize, end: usize) -> usize {
     end
 }
 
-/// The items of an `impl` or `trait` block whose braces open at `g`, under `header`.
-fn block(text: &str, toks: &[Tok], g: usize, header: Header, depth: usize, out: &mut Outline) {
-    out.headers.push(header);
-    let h = (out.headers.len() - 1) as u32;
+/// The items of a block whose braces open at `g`: an `impl` or `trait` (its `header`), an
+/// inline module or an `extern` block.
+fn block(
+    text: &str,
+    toks: &[Tok],
+    g: usize,
+    header: Option<Header>,
+    depth: usize,
+    out: &mut Outline,
+) {
+    let h = header.map(|header| {
+        out.headers.push(header);
+        (out.headers.len() - 1) as u32
+    });
     let close = toks[g].aux as usize;
-    items(text, toks, g + 1, close, Some(h), depth + 1, out);
+    items(text, toks, g + 1, close, h, depth + 1, out);
 }
 
 /// Strict keywords: never the name of an item, so never worth remembering. (Primitive
@@ -225,22 +235,14 @@ fn items(
                 };
                 let first = out.sketches.len();
                 match (kw, group) {
-                    ("mod", Some(g)) => items(
-                        text,
-                        toks,
-                        g + 1,
-                        toks[g].aux as usize,
-                        None,
-                        depth + 1,
-                        out,
-                    ),
+                    ("mod", Some(g)) => block(text, toks, g, None, depth, out),
                     ("trait", Some(g)) => {
                         let header = Header {
                             idents: idents_of(toks, start, g),
                             self_ty: None,
                             trait_name: name,
                         };
-                        block(text, toks, g, header, depth, out);
+                        block(text, toks, g, Some(header), depth, out);
                     }
                     _ => {}
                 }
@@ -273,7 +275,7 @@ fn items(
                         self_ty,
                         trait_name,
                     };
-                    block(text, toks, g, header, depth, out);
+                    block(text, toks, g, Some(header), depth, out);
                 }
                 i = end;
             }
@@ -294,15 +296,7 @@ fn items(
             "extern" => {
                 let (end, group) = find_end(toks, i, to);
                 if let Some(g) = group {
-                    items(
-                        text,
-                        toks,
-                        g + 1,
-                        toks[g].aux as usize,
-                        None,
-                        depth + 1,
-                        out,
-                    );
+                    block(text, toks, g, None, depth, out);
                 }
                 i = end;
             }

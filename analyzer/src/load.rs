@@ -175,7 +175,7 @@ pub fn load_into(
         }
         level = next;
     }
-    reparse_relevant(loaded, first_file, &mut pending, &ctx);
+    reparse_relevant(loaded, first_file, &mut pending, &follow, &ctx);
     for (i, p) in pending.into_iter().enumerate() {
         loaded.diagnostics.extend(p.error);
         // After every file's final facts are in place, so a child's root learns its parent

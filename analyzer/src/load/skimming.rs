@@ -42,8 +42,10 @@ pub(super) fn skim_file_sets(
     let read: Vec<Option<(String, crate::skim::Skimmed)>> = jobs
         .par_iter()
         .map(|job| {
-            let files = matches!(crates[job.krate].roots, Roots::Files(_));
-            let text = read_text(&job.path, overlay).ok().filter(|_| files)?;
+            if !matches!(crates[job.krate].roots, Roots::Files(_)) {
+                return None;
+            }
+            let text = read_text(&job.path, overlay).ok()?;
             let skimmed = crate::skim::skim(&crate::depth::blanked(&text));
             Some((text, skimmed))
         })
@@ -83,20 +85,22 @@ pub(super) fn skim_file_sets(
         .collect()
 }
 
-/// Decides, per crate of the batch, which bodies matter given all of its files, and parses
-/// again the files where a body left out turns out to matter.
+/// Decides, per module-tree crate of the batch (`follow`), which bodies matter given all of
+/// its files, and parses again the files where a body left out turns out to matter. Loose
+/// file sets were weighed whole before parsing ([`skim_file_sets`]).
 pub(super) fn reparse_relevant<'a>(
     loaded: &mut Loaded,
     first_file: usize,
     pending: &mut [Pending],
+    follow: &[bool],
     ctx: &(dyn Fn(usize) -> Ctx<'a> + Sync),
 ) {
     let mut files_of: HashMap<usize, Vec<usize>> = HashMap::new();
-    for (i, _) in pending.iter().enumerate() {
-        files_of
-            .entry(loaded.file_crate[first_file + i])
-            .or_default()
-            .push(i);
+    for i in 0..pending.len() {
+        let krate = loaded.file_crate[first_file + i];
+        if follow[krate] {
+            files_of.entry(krate).or_default().push(i);
+        }
     }
     let mut again: Vec<(usize, Vec<(u32, u32)>)> = Vec::new();
     for (krate, files) in &files_of {

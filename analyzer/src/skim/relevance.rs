@@ -58,43 +58,64 @@ impl Words {
         apis: impl Iterator<Item = &'a str>,
         renames: impl Iterator<Item = (&'a str, &'a str)>,
     ) -> Words {
-        let first = |p: &'static str| p.split("::").find(|w| !COMMON.contains(w));
-        let mut seed_words: FxHashSet<&str> = crate::catalog::origin_paths()
-            .filter_map(first)
-            .chain(bpcheck_decl::CRATES.iter().copied())
-            .collect();
-        // Other crates' names for them (`crossbeam::channel` for `crossbeam_channel`).
-        let telling = |p: &[&'static str]| p.iter().copied().find(|w| !COMMON.contains(w));
-        let aliases: Vec<&str> = crate::catalog::reexports()
-            .filter(|(_, to)| telling(to).is_some_and(|w| seed_words.contains(w)))
-            .filter_map(|(from, _)| telling(from))
-            .collect();
-        seed_words.extend(aliases);
-        let broad = hashes(
-            crate::catalog::origin_paths()
-                .flat_map(|p| p.split("::"))
-                .chain(crate::catalog::handle_words())
-                .chain(bpcheck_decl::MACROS.iter().copied())
-                .chain(seed_words.iter().copied()),
-        );
+        let catalog = Catalog::get();
         // A crate the catalog knows (tokio itself) names its items without its own name.
-        if seed_words.contains(krate) {
+        if catalog.seed_words.contains(krate) {
             return Words {
-                seeds: broad.clone(),
-                broad,
+                seeds: catalog.broad.clone(),
+                broad: catalog.broad.clone(),
                 all: false,
             };
         }
         let renamed = renames
-            .filter(|(_, pkg)| seed_words.contains(pkg.replace('-', "_").as_str()))
+            .filter(|(_, pkg)| catalog.seed_words.contains(pkg.replace('-', "_").as_str()))
             .map(|(name, _)| name);
-        let mut seeds = hashes(seed_words.iter().copied().chain(renamed));
-        seeds.extend(hashes(apis));
+        let mut seeds = catalog.seeds.clone();
+        seeds.extend(hashes(renamed.chain(apis)));
         Words {
             seeds,
-            broad,
+            broad: catalog.broad.clone(),
             all: false,
         }
+    }
+}
+
+/// The catalog's words, read once per process.
+struct Catalog {
+    seed_words: FxHashSet<&'static str>,
+    seeds: FxHashSet<u64>,
+    broad: FxHashSet<u64>,
+}
+
+impl Catalog {
+    fn get() -> &'static Catalog {
+        static CATALOG: std::sync::OnceLock<Catalog> = std::sync::OnceLock::new();
+        CATALOG.get_or_init(|| {
+            let first = |p: &'static str| p.split("::").find(|w| !COMMON.contains(w));
+            let mut seed_words: FxHashSet<&'static str> = crate::catalog::origin_paths()
+                .filter_map(first)
+                .chain(bpcheck_decl::CRATES.iter().copied())
+                .collect();
+            // Other crates' names for them (`crossbeam::channel` for `crossbeam_channel`).
+            let telling = |p: &[&'static str]| p.iter().copied().find(|w| !COMMON.contains(w));
+            let aliases: Vec<&'static str> = crate::catalog::reexports()
+                .filter(|(_, to)| telling(to).is_some_and(|w| seed_words.contains(w)))
+                .filter_map(|(from, _)| telling(from))
+                .collect();
+            seed_words.extend(aliases);
+            let broad = hashes(
+                crate::catalog::origin_paths()
+                    .flat_map(|p| p.split("::"))
+                    .chain(crate::catalog::handle_words())
+                    .chain(bpcheck_decl::MACROS.iter().copied())
+                    .chain(seed_words.iter().copied()),
+            );
+            Catalog {
+                seeds: hashes(seed_words.iter().copied()),
+                seed_words,
+                broad,
+            }
+        })
     }
 }
 

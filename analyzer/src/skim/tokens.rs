@@ -77,9 +77,13 @@ fn lex(text: &str, toks: &mut Vec<Tok>, on_comment: &mut dyn FnMut(usize, usize)
         })
     };
     while i < b.len() {
+        let space = space_len(b, i);
+        if space > 0 {
+            i += space;
+            continue;
+        }
         let c = b[i];
         match c {
-            _ if space_len(b, i) > 0 => i += space_len(b, i),
             b'/' if b.get(i + 1) == Some(&b'/') => {
                 let end = memchr(b'\n', &b[i..]).map_or(b.len(), |e| i + e);
                 on_comment(i, end);
